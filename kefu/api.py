@@ -1,0 +1,127 @@
+"""The JSON API under /api/v1/: authentication, problem bodies, and each app's router."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from kefu.errors import (
+    DomainError,
+    FieldError,
+    NotAuthenticated,
+    NotFound,
+    ValidationFailed,
+    problem_response,
+)
+from kefu.org.services import token_authenticate
+
+log = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer kefu_…`` — tokens issued by ``kefu token create``."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The web session, so pages can call the API; CSRF is checked on writes."""
+
+    from django.conf import settings as _settings
+
+    param_name = _settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Kefu API",
+    version="1",
+    description="Kefu (客服) customer service management system. "
+    "Authenticate with `Authorization: Bearer <token>` (`kefu token create USERNAME`) "
+    "or a signed-in web session. Errors are problem bodies: "
+    "`{type, title, status, detail, errors[]}`.",
+    auth=[BearerToken(), Session()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return problem_response(exc)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        message = _("The API token is not valid, has expired or was revoked.")
+    else:
+        message = _(
+            "Sign in first: send Authorization: Bearer <token>, or use a signed-in web session."
+        )
+    return problem_response(NotAuthenticated(message=message))
+
+
+def _field_name(loc: list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload")]
+    return ".".join(parts) or "request"
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    errors = [FieldError(_field_name(list(e.get("loc", []))), e.get("msg", "")) for e in exc.errors]
+    summary = "; ".join(f"{e.field}: {e.message}" for e in errors) or _("The request is invalid.")
+    return problem_response(ValidationFailed(message=summary, errors=errors))
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_invalid(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = [FieldError(k, " ".join(m.messages)) for k, m in exc.error_dict.items()]
+    else:
+        errors = [FieldError("request", m) for m in exc.messages]
+    return problem_response(
+        ValidationFailed(message="; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return problem_response(NotFound(message=str(exc) or _("Not found.")))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    error = DomainError(message=exc.message)
+    error.status = exc.status_code
+    return problem_response(error)
+
+
+def _register_routers() -> None:
+    from kefu.audit.api import router as audit_router
+    from kefu.core.api import router as core_router
+    from kefu.org.api import router as org_router
+
+    api.add_router("/", core_router)
+    api.add_router("/org", org_router)
+    api.add_router("/audit", audit_router)
+
+
+_register_routers()

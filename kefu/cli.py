@@ -1,0 +1,56 @@
+"""The ``kefu`` console command: Kefu's own commands, and every Django management command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = [
+    ("serve", "serve the web app and API (and start the background worker)"),
+    ("worker", "run the background worker (periodic jobs, imports, reports)"),
+    ("migrate", "create or update the database tables"),
+    ("demo", "load the demo organisation and data (only into an empty database)"),
+    ("createuser", "create a staff member with roles"),
+    ("token", "API tokens: token create USERNAME | token list [USERNAME] | token revoke ID"),
+    ("check", "check the configuration (add --deploy for production)"),
+    ("shell", "a Python shell with Kefu loaded"),
+]
+
+HELP = "\n".join(
+    [
+        "usage: kefu COMMAND [options]",
+        "",
+        "Kefu (客服) customer service management system.",
+        "",
+        "commands:",
+        *[f"  {name:<12}{text}" for name, text in COMMANDS],
+        "",
+        "Every Django management command works too (kefu help lists them all).",
+        "Settings come from KEFU_* environment variables; see README.md.",
+        "`kefu COMMAND --help` explains one command.",
+    ]
+)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(HELP)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(f"kefu: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kefu", *argv])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kefu.org.models import User
+
+
+class Command(BaseCommand):
+    help = "Serve Kefu on KEFU_HOST:KEFU_PORT (default 127.0.0.1:8000) with the worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-worker", action="store_true", help="do not start the worker")
+        parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+
+    def handle(self, *args, **options):
+        from waitress import serve
+
+        from kefu.wsgi import application
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        worker = None
+        if not options["no_worker"]:
+            worker = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker"])  # noqa: S603
+        url = f"http://{settings.HOST}:{settings.PORT}/"
+        self.stdout.write(self.style.SUCCESS(f"Kefu is serving on {url}"))
+        self.stdout.write(f"  API docs: {url}api/v1/docs")
+        if User.objects.filter(username="sysadmin").exists() and User.objects.get(
+            username="sysadmin"
+        ).check_password(settings.DEMO_PASSWORD):
+            names = ", ".join(User.objects.filter(is_active=True).order_by("pk").values_list("username", flat=True)[:17])
+            self.stdout.write(f"  Demo users: {names}")
+            self.stdout.write(f"  Demo password (all of them): {settings.DEMO_PASSWORD}")
+        self.stdout.write(f"  Worker: {'running (pid %d)' % worker.pid if worker else 'not started'}")
+        try:
+            serve(
+                application,
+                host=settings.HOST,
+                port=settings.PORT,
+                threads=options["threads"],
+                ident="kefu",
+                _quiet=True,
+            )
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicySetting(models.Model):
+    """An administrator's value for one policy of ``kefu.policy`` (stored as text)."""
+
+    key = models.CharField(_("setting"), max_length=80, unique=True)
+    value = models.CharField(_("value"), max_length=200)
+    updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("policy setting")
+        verbose_name_plural = _("policy settings")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by the background worker every minute, so the status page can say it runs."""
+
+    name = models.CharField(max_length=60, unique=True)
+    last_seen = models.DateTimeField()
+    pid = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,58 @@
+"""Writes owned by the core: policy settings and the worker heartbeat."""
+
+from __future__ import annotations
+
+import os
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu import policy as policies
+from kefu.audit.models import Action
+from kefu.audit.services import audit_record
+from kefu.core.models import PolicySetting, WorkerHeartbeat
+from kefu.errors import NotFound, ValidationFailed
+from kefu.org.permissions import check
+
+
+@transaction.atomic
+def policy_set(*, actor, key: str, value, reason: str = "") -> PolicySetting:
+    """Change one policy setting; the old and new value go to the audit trail."""
+    check(actor, "policy.manage")
+    if key not in policies.POLICIES:
+        raise NotFound(message=_("There is no policy setting called %(key)s.") % {"key": key})
+    policy = policies.POLICIES[key]
+    try:
+        parsed = policies.parse(policy, value)
+    except (ValueError, ArithmeticError):
+        bounds = ""
+        if policy.minimum is not None and policy.maximum is not None:
+            bounds = _(" between %(lo)s and %(hi)s") % {"lo": policy.minimum, "hi": policy.maximum}
+        raise ValidationFailed.on(
+            "value",
+            _("%(label)s must be a number%(bounds)s; got %(value)r.")
+            % {"label": policy.label, "bounds": bounds, "value": value},
+        ) from None
+    old = policies.get(key)
+    setting, _created = PolicySetting.objects.update_or_create(
+        key=key,
+        defaults={"value": str(parsed), "updated_at": timezone.now(), "updated_by": actor},
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=setting,
+        summary=str(policy.label),
+        before={"value": str(old)},
+        after={"value": str(parsed)},
+        reason=reason,
+    )
+    return setting
+
+
+def worker_heartbeat_beat(*, name: str = "worker") -> None:
+    """Record that the background worker is alive (not audited: it is not a business record)."""
+    WorkerHeartbeat.objects.update_or_create(
+        name=name, defaults={"last_seen": timezone.now(), "pid": os.getpid()}
+    )

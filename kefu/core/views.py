@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from kefu import policy as policies
+from kefu.audit.models import AuditEntry
+from kefu.core.forms import apply_service
+from kefu.core.selectors import system_status
+from kefu.core.services import policy_set
+from kefu.errors import get_or_404
+from kefu.org.models import ApiToken, Department, User
+from kefu.org.permissions import allowed, check
+from kefu.org.roles import ROLE_DUTIES, Role
+from kefu.org.services import token_create, token_revoke
+
+
+@login_required
+def home(request):
+    """Each person's home page: one panel per thing their roles do."""
+    user = request.user
+    roles = [(Role(code).label, ROLE_DUTIES[Role(code)]) for code in sorted(user.role_codes)]
+    context = {"roles": roles, "panels": []}
+    if allowed(user, "system.status"):
+        context["status"] = system_status()
+        context["counts"] = {
+            "departments": Department.objects.filter(is_active=True).count(),
+            "staff": User.objects.filter(is_active=True).count(),
+        }
+    if allowed(user, "audit.read"):
+        context["recent_audit"] = list(AuditEntry.objects.all()[:8])
+    context["can_manage_staff"] = allowed(user, "staff.manage")
+    return render(request, "core/home.html", context)
+
+
+class PolicyForm(forms.Form):
+    value = forms.CharField(label=_l("Value"), max_length=200)
+    reason = forms.CharField(label=_l("Why"), max_length=500, required=False)
+
+
+@login_required
+def policy_list(request):
+    check(request.user, "policy.view")
+    can_edit = allowed(request.user, "policy.manage")
+    errors = {}
+    if request.method == "POST":
+        key = request.POST.get("key", "")
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            done = apply_service(
+                form,
+                lambda: policy_set(
+                    actor=request.user,
+                    key=key,
+                    value=form.cleaned_data["value"],
+                    reason=form.cleaned_data["reason"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("Setting saved."))
+                return redirect("core:policies")
+        errors[key] = form
+    rows = [
+        {
+            "policy": p,
+            "value": policies.get(p.key),
+            "is_default": str(policies.get(p.key)) == str(p.default),
+            "form": errors.get(p.key),
+        }
+        for p in policies.POLICIES.values()
+    ]
+    return render(request, "core/policies.html", {"rows": rows, "can_edit": can_edit})
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_l("Name"), max_length=100)
+    days = forms.IntegerField(label=_l("Valid for (days)"), min_value=1, max_value=3650, initial=90)
+
+
+@login_required
+def token_list(request):
+    check(request.user, "token.own")
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        result = apply_service(
+            form,
+            lambda: token_create(
+                actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+            ),
+        )
+        if result is not None:
+            new_key = result[1]
+            form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request, "core/tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+    )
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, token_id: int):
+    token = get_or_404(ApiToken.objects.filter(user=request.user), pk=token_id)
+    token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("core:tokens")

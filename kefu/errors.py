@@ -1,0 +1,151 @@
+"""Domain errors and how they reach a person.
+
+Services raise these; the API turns them into problem bodies (RFC 9457 style:
+``{"type", "title", "status", "detail", "errors"}``) and the pages into a message
+or an error page. Nothing raises a bare Exception for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+@dataclass
+class FieldError:
+    field: str
+    message: str
+
+
+@dataclass
+class DomainError(Exception):
+    """Base for every error a person can act on."""
+
+    message: str
+    errors: list[FieldError] = field(default_factory=list)
+    status = 400
+    code = "invalid"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return str(self.message)
+
+    def title(self) -> str:
+        return _("Invalid input")
+
+    def problem(self) -> dict:
+        return {
+            "type": f"https://kefu.invalid/problems/{self.code}",
+            "title": self.title(),
+            "status": self.status,
+            "detail": str(self.message),
+            "errors": [{"field": e.field, "message": str(e.message)} for e in self.errors],
+        }
+
+
+class ValidationFailed(DomainError):
+    status = 400
+    code = "invalid"
+
+    @classmethod
+    def on(cls, field_name: str, message: str) -> ValidationFailed:
+        return cls(message=message, errors=[FieldError(field_name, message)])
+
+
+@dataclass
+class PermissionDenied(DomainError):
+    permission: str = ""
+    status = 403
+    code = "forbidden"
+
+    def title(self) -> str:
+        return _("Not allowed")
+
+    def problem(self) -> dict:
+        body = super().problem()
+        body["permission"] = self.permission
+        return body
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+
+    def title(self) -> str:
+        return _("Not signed in")
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not-found"
+
+    def title(self) -> str:
+        return _("Not found")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+    def title(self) -> str:
+        return _("Conflict")
+
+
+def problem_response(error: DomainError) -> JsonResponse:
+    return JsonResponse(
+        error.problem(),
+        status=error.status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+class DomainErrorMiddleware:
+    """Shows a DomainError escaping a page view as an error page with its status.
+
+    Forms handle their own errors inline; this catches the rest (a 403 naming the
+    permission, a 404, a 409) so no page ever answers bad input with a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, DomainError):
+            return render(
+                request,
+                "error.html",
+                {"error": exception, "title": exception.title()},
+                status=exception.status,
+            )
+        return None
+
+
+def get_or_404(model_or_queryset, **lookup):
+    """One row by ``lookup``, or a NotFound naming what was looked for."""
+    from django.db.models import QuerySet
+
+    if isinstance(model_or_queryset, QuerySet):
+        queryset = model_or_queryset
+    else:
+        queryset = model_or_queryset._default_manager.all()
+    model = queryset.model
+    try:
+        return queryset.get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound(
+            message=_("No %(what)s matches %(lookup)s.")
+            % {
+                "what": model._meta.verbose_name,
+                "lookup": ", ".join(f"{k}={v}" for k, v in lookup.items()),
+            }
+        ) from None

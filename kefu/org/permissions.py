@@ -1,0 +1,151 @@
+"""The one permission table of Kefu and the one function that checks it (R-SEC-3).
+
+Every service calls :func:`check` before it reads or writes on a user's behalf.
+A permission grants each role a *scope*: ``ALL`` (company-wide) or ``DEPARTMENT``
+(the user's own department and the departments under it). A role that is not in
+a permission's table is refused with a 403 naming the permission.
+
+Later apps add their permissions here, in this one table, so that the whole
+matrix can be read (and is walked by a test) in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from kefu.errors import NotAuthenticated, PermissionDenied
+from kefu.org.roles import ALL_ROLES, Role
+
+
+class Scope(IntEnum):
+    DEPARTMENT = 1
+    ALL = 2
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    description: str | Promise
+    grants: dict[Role, Scope]
+
+
+def _everyone(scope: Scope = Scope.ALL) -> dict[Role, Scope]:
+    return {role: scope for role in ALL_ROLES}
+
+
+A, D = Scope.ALL, Scope.DEPARTMENT
+R = Role
+
+_TABLE: list[Permission] = [
+    Permission("org.view", _l("see departments, positions and staff"), _everyone()),
+    Permission("org.manage", _l("create and change departments and positions"), {R.SYSADMIN: A}),
+    Permission(
+        "staff.manage",
+        _l("create staff, change their department, position and roles"),
+        {R.SYSADMIN: A, R.DIRECTOR: D},
+    ),
+    Permission("audit.read", _l("read the audit trail"), {R.AUDITOR: A, R.SYSADMIN: A}),
+    Permission("policy.view", _l("see policy settings"), _everyone()),
+    Permission("policy.manage", _l("change policy settings"), {R.SYSADMIN: A}),
+    Permission("token.own", _l("create and revoke one's own API tokens"), _everyone()),
+    Permission("token.manage", _l("create and revoke API tokens for anyone"), {R.SYSADMIN: A}),
+    Permission("admin.access", _l("use the administration back office"), {R.SYSADMIN: A}),
+    Permission("system.status", _l("see the system status"), {R.SYSADMIN: A, R.AUDITOR: A}),
+]
+
+PERMISSIONS: dict[str, Permission] = {p.code: p for p in _TABLE}
+if len(PERMISSIONS) != len(_TABLE):  # pragma: no cover - guards the table itself
+    raise RuntimeError("duplicate permission code in the permission table")
+
+
+class SystemActor:
+    """The installation itself: the command line, the worker and data migrations.
+
+    Whoever can run ``kefu`` on the server owns the installation, so the system
+    actor passes every check; the audit trail records it as "system".
+    """
+
+    pk = None
+    username = "system"
+    full_name = "system"
+    display_name = "system"
+    is_authenticated = True
+    is_active = True
+    department = None
+    role_codes = frozenset(r.value for r in ALL_ROLES)
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
+
+
+def scope_of(user, code: str) -> Scope | None:
+    """The widest scope any of the user's roles has for permission ``code``."""
+    permission = PERMISSIONS[code]
+    if user is SYSTEM:
+        return Scope.ALL
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    scopes = [permission.grants[r] for r in permission.grants if r in user.role_codes]
+    return max(scopes) if scopes else None
+
+
+def allowed(user, code: str) -> bool:
+    return scope_of(user, code) is not None
+
+
+def check(user, code: str, *, department=None) -> Scope:
+    """Refuse unless ``user`` holds permission ``code`` (for ``department`` if given).
+
+    R-SEC-3: every action checks the actor's role and department; a refusal is a
+    clear error naming the permission, never an empty result.
+    """
+    if user is None or not user.is_authenticated:
+        raise NotAuthenticated(message=_("Please sign in first."))
+    scope = scope_of(user, code)
+    permission = PERMISSIONS[code]
+    if scope is None:
+        raise PermissionDenied(
+            message=_("Your role is not allowed to %(what)s (permission %(code)s).")
+            % {"what": permission.description, "code": code},
+            permission=code,
+        )
+    if department is not None and scope == Scope.DEPARTMENT and not in_user_departments(
+        user, department
+    ):
+        raise PermissionDenied(
+            message=_(
+                "You may %(what)s only for your own department; %(dept)s is outside it "
+                "(permission %(code)s)."
+            )
+            % {"what": permission.description, "dept": department.name, "code": code},
+            permission=code,
+        )
+    return scope
+
+
+def in_user_departments(user, department) -> bool:
+    own = getattr(user, "department", None)
+    return own is not None and department.is_within(own)
+
+
+def scope_filter(user, code: str, queryset: QuerySet, department_field: str = "department"):
+    """Limit a queryset to what ``user`` may see under ``code``; refuses if nothing.
+
+    Used by list endpoints and pages so department scoping is one code path.
+    """
+    scope = check(user, code)
+    if scope == Scope.ALL:
+        return queryset
+    own = user.department
+    if own is None:
+        return queryset.none()
+    return queryset.filter(Q(**{f"{department_field}__path__startswith": own.path}))

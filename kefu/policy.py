@@ -1,0 +1,100 @@
+"""Policy settings: every number the seed gives a default for, in one place.
+
+SPEC.md: "Numbers below are the seed's defaults. Each one is a policy setting an
+administrator can change; the seed's value is what a new installation starts
+with." Code reads them with :func:`get`; nobody writes a literal 90 or 20% in a
+service. An administrator changes one with ``core.services.policy_set`` (page,
+API or admin), which is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Policy:
+    key: str
+    default: int | Decimal | bool | str
+    label: str | Promise
+    rule: str
+    unit: str | Promise = ""
+    minimum: int | Decimal | None = None
+    maximum: int | Decimal | None = None
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+
+D = Decimal
+_POLICIES = [
+    Policy("customers.frequent_claims_count", 3, _("Frequent claims: number of claims"), "R-CUS-6", _("claims"), 1, 100),
+    Policy("customers.frequent_claims_months", 12, _("Frequent claims: within months"), "R-CUS-6", _("months"), 1, 120),
+    Policy("customers.high_loss_ratio_percent", D("70"), _("High loss ratio above"), "R-CUS-6", "%", D("0"), D("1000")),
+    Policy("customers.key_customer_share_percent", D("20"), _("Key customers: top share by value (80/20 rule)"), "R-CUS-3", "%", D("1"), D("100")),
+    Policy("tickets.repeat_window_days", 7, _("Repeat contact: link to tickets closed within"), "R-TIC-4", _("days"), 0, 365),
+    Policy("tickets.shirking_bounce_limit", 2, _("Shirking: transfers between departments before arbitration"), "R-TIC-9", _("transfers"), 1, 20),
+    Policy("followups.first_year_interval_months", 1, _("Callback interval in the first year after delivery"), "R-FUP-1", _("months"), 1, 12),
+    Policy("followups.later_interval_months", 3, _("Callback interval after the first year"), "R-FUP-1", _("months"), 1, 24),
+    Policy("followups.upkeep_months_a", 1, _("Relationship upkeep, grade A"), "R-FUP-5", _("months"), 1, 24),
+    Policy("followups.upkeep_months_b", 3, _("Relationship upkeep, grade B"), "R-FUP-5", _("months"), 1, 24),
+    Policy("followups.upkeep_months_c", 6, _("Relationship upkeep, grade C"), "R-FUP-5", _("months"), 1, 24),
+    Policy("followups.upkeep_months_d", 12, _("Relationship upkeep, grade D"), "R-FUP-5", _("months"), 1, 36),
+    Policy("callcenter.lines", 90, _("Concurrent lines"), "R-CC-1", _("lines"), 1, 100000),
+    Policy("callcenter.peak_min_seats", 8, _("Minimum seats online in peak hours"), "R-CC-8", _("seats"), 0, 10000),
+    Policy("callcenter.night_min_seats", 2, _("Minimum seats online at night"), "R-CC-8", _("seats"), 0, 10000),
+    Policy("callcenter.answer_rate_target_percent", D("90"), _("Answer rate target"), "R-CC-9", "%", D("0"), D("100")),
+    Policy("callcenter.service_level_target_percent", D("80"), _("Service level target"), "R-CC-5", "%", D("0"), D("100")),
+    Policy("callcenter.service_level_seconds", 20, _("Service level: answered within"), "R-CC-5", _("seconds"), 1, 3600),
+    Policy("supervision.sample_percent", D("20"), _("Director's sample of duty-log entries"), "R-SUP-1", "%", D("1"), D("100")),
+    Policy("incidents.report_limit_minutes", 30, _("An incident report later than this is late"), "R-INC-3", _("minutes"), 1, 10080),
+    Policy("incidents.late_report_fine_yuan", 500, _("Fine for a late or concealed report"), "R-INC-3", _("yuan"), 0, 1000000),
+    Policy("incidents.investigation_hours", 24, _("Investigation meeting within"), "R-INC-4", _("hours"), 1, 720),
+    Policy("incidents.absence_fine_yuan", 200, _("Fine for unexcused absence from the investigation"), "R-INC-4", _("yuan"), 0, 1000000),
+    Policy("incidents.injury_paperwork_days", 3, _("Injury paperwork accepted within"), "R-INC-5", _("days"), 1, 365),
+]
+POLICIES: dict[str, Policy] = {p.key: p for p in _POLICIES}
+
+
+def parse(policy: Policy, raw) -> int | Decimal | bool | str:
+    """Turn a stored or submitted value into the policy's type, or raise ValueError."""
+    if policy.kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(raw)
+    if policy.kind is int:
+        if isinstance(raw, bool):
+            raise ValueError(raw)
+        value = int(str(raw).strip())
+    elif policy.kind is Decimal:
+        value = Decimal(str(raw).strip())
+        if not value.is_finite():
+            raise ValueError(raw)
+    else:
+        return str(raw)
+    if policy.minimum is not None and value < policy.minimum:
+        raise ValueError(raw)
+    if policy.maximum is not None and value > policy.maximum:
+        raise ValueError(raw)
+    return value
+
+
+def get(key: str):
+    """The value in force for policy ``key``: the administrator's, else the seed's default."""
+    from kefu.core.models import PolicySetting
+
+    policy = POLICIES[key]
+    stored = PolicySetting.objects.filter(key=key).values_list("value", flat=True).first()
+    if stored is None:
+        return policy.default
+    return parse(policy, stored)
