@@ -98,7 +98,9 @@ def _django_invalid(request, exc: DjangoValidationError):
     else:
         errors = [FieldError("request", m) for m in exc.messages]
     return problem_response(
-        ValidationFailed(message="; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+        ValidationFailed(
+            message="; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors
+        )
     )
 
 

@@ -67,12 +67,22 @@ def env_url(name: str, schemes: set[str]) -> str | None:
     if parsed.scheme not in schemes:
         allowed = ", ".join(sorted(schemes))
         raise ImproperlyConfigured(
-            f"{name} must be a URL starting with one of {allowed}://, got {parsed.scheme or value!r}"
+            f"{name} must be a URL starting with one of {allowed}://, "
+            f"got {parsed.scheme or value!r}"
         )
     return value
 
 
-VAR_DIR = Path(env_str("KEFU_VAR_DIR") or (Path.cwd() / "var")).resolve()
+def _default_var_dir() -> Path:
+    # In a source checkout (``make run``) data lives in the checkout's var/, wherever
+    # the command is started from; an installed package uses ./var of the working directory.
+    checkout = BASE_DIR.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "var"
+    return Path.cwd() / "var"
+
+
+VAR_DIR = Path(env_str("KEFU_VAR_DIR") or _default_var_dir()).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 TESTING = "pytest" in sys.modules or env_bool("KEFU_TESTING", False)
 
@@ -194,7 +204,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("KEFU_REDIS_URL", {"redis", "rediss", "unix"})
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "kefu",
@@ -220,7 +232,10 @@ if TESTING:
     # Argon2 is deliberately slow; tests create many users. Production keeps Argon2 first.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -241,7 +256,9 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("KEFU_SECURE_COOKIES", not DEBUG and not TESTING and HOST not in {"127.0.0.1", "localhost"})
+SESSION_COOKIE_SECURE = env_bool(
+    "KEFU_SECURE_COOKIES", not DEBUG and not TESTING and HOST not in {"127.0.0.1", "localhost"}
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

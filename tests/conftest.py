@@ -8,12 +8,6 @@ from kefu.org.services import token_create
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _english_off(settings):
-    """Tests read the default language, Chinese, unless they switch."""
-    settings.LANGUAGE_CODE = "zh-hans"
-
-
 class ApiClient:
     """Calls /api/v1 as a user with a real bearer token, the way an integration would."""
 

@@ -4,7 +4,7 @@
 # models from these annotations at run time.
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kefu import policy as policies
 from kefu.core.selectors import system_status
@@ -98,8 +98,10 @@ def token_list(request):
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Issue an API token for myself")
 def token_issue(request, payload: TokenIn):
-    token, key = token_create(actor=request.user, user=request.user, name=payload.name, days=payload.days)
-    return 201, {**TokenOut.from_orm(token).dict(), "key": key}
+    token, key = token_create(
+        actor=request.user, user=request.user, name=payload.name, days=payload.days
+    )
+    return Status(201, {**TokenOut.from_orm(token).dict(), "key": key})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of my API tokens")
@@ -107,7 +109,7 @@ def token_delete(request, token_id: int):
     check(request.user, "token.own")
     token = get_or_404(ApiToken.objects.filter(user=request.user), pk=token_id)
     token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 def _policy_out(policy: policies.Policy) -> dict:

@@ -21,22 +21,55 @@ from kefu.org.services import department_create, position_create, staff_create
 # (code, name, parent code, positions: [(title, duties)])
 DEPARTMENTS = [
     ("hq", "示例物业服务有限公司", None, []),
-    ("gm-office", "总经理室", "hq", [("总经理", "接收月度服务监督报告和重大事项升级；对公司服务质量负总责。")]),
-    ("mgmt-office", "管理处", "hq", [("管理处主任", "审批方案，每月抽查值班记录，处理重大投诉，调配人员。")]),
-    ("cs", "客户服务部", "hq", [
-        ("客服主管", "负责部门运作：制定计划、组织回访、处理投诉、维护客户信息库、培训与考核、每日签字确认值班记录。"),
-        ("客服专员", "接听来电和接待来访，执行首问负责制，记录并办结工单，按时回访。"),
-        ("客户经理", "建立并维护客户档案，负责所辖客户的回访与关系维护。"),
-        ("业务内勤", "办理客户资料变更等业务手续。"),
-    ]),
-    ("callcenter", "呼叫中心", "cs", [
-        ("客服班长", "带领本班坐席，保障接通率和服务水平。"),
-        ("坐席", "7×24小时三班倒接听热线，一次办结，不能办结的填写工作联络单转交。"),
-    ]),
-    ("control-room", "中控室", "mgmt-office", [("中控室值班员", "值班接听服务电话，转派各部门，填写值班记录，催缴费用。")]),
+    (
+        "gm-office",
+        "总经理室",
+        "hq",
+        [("总经理", "接收月度服务监督报告和重大事项升级；对公司服务质量负总责。")],
+    ),
+    (
+        "mgmt-office",
+        "管理处",
+        "hq",
+        [("管理处主任", "审批方案，每月抽查值班记录，处理重大投诉，调配人员。")],
+    ),
+    (
+        "cs",
+        "客户服务部",
+        "hq",
+        [
+            (
+                "客服主管",
+                "负责部门运作：制定计划、组织回访、处理投诉、维护客户信息库、培训与考核、每日签字确认值班记录。",
+            ),
+            ("客服专员", "接听来电和接待来访，执行首问负责制，记录并办结工单，按时回访。"),
+            ("客户经理", "建立并维护客户档案，负责所辖客户的回访与关系维护。"),
+            ("业务内勤", "办理客户资料变更等业务手续。"),
+        ],
+    ),
+    (
+        "callcenter",
+        "呼叫中心",
+        "cs",
+        [
+            ("客服班长", "带领本班坐席，保障接通率和服务水平。"),
+            ("坐席", "7×24小时三班倒接听热线，一次办结，不能办结的填写工作联络单转交。"),
+        ],
+    ),
+    (
+        "control-room",
+        "中控室",
+        "mgmt-office",
+        [("中控室值班员", "值班接听服务电话，转派各部门，填写值班记录，催缴费用。")],
+    ),
     ("tech", "技术服务部", "hq", [("技术服务员", "按程序处理服务请求和投诉，每周五提交周报。")]),
     ("business", "业务部", "hq", [("业务主管", "监督服务质量，每月考核，撰写服务监督报告。")]),
-    ("marketing", "市场部", "hq", [("营销策划", "收集客户信息，起草业务运作方案。"), ("信息收集员", "收集客户信息。")]),
+    (
+        "marketing",
+        "市场部",
+        "hq",
+        [("营销策划", "收集客户信息，起草业务运作方案。"), ("信息收集员", "收集客户信息。")],
+    ),
     ("office", "办公室", "hq", [("办公室主任", "仲裁跨部门争议，裁决具有约束力。")]),
     ("dispatch", "调度所", "hq", [("调度员", "接收事故报告，立即通知公司总值班及相关人员。")]),
     ("safety", "安全监察部", "hq", [("安监员", "巡查现场，记录隐患并跟踪整改。")]),
@@ -98,15 +131,25 @@ def load_org(rng: random.Random) -> dict[str, Department]:
     lead = Position.objects.get(department=departments["callcenter"], title="客服班长")
     # The seed's staffing plan (R-CC-11): 1 supervisor, 2 team leads, 12 agents.
     staff_create(
-        actor=SYSTEM, username="team_lead2", password=settings.DEMO_PASSWORD,
-        full_name=chinese_name(rng), department=departments["callcenter"], position=lead,
-        roles=[Role.TEAM_LEAD], validate=False,
+        actor=SYSTEM,
+        username="team_lead2",
+        password=settings.DEMO_PASSWORD,
+        full_name=chinese_name(rng),
+        department=departments["callcenter"],
+        position=lead,
+        roles=[Role.TEAM_LEAD],
+        validate=False,
     )
     for n in range(2, 13):
         staff_create(
-            actor=SYSTEM, username=f"agent{n}", password=settings.DEMO_PASSWORD,
-            full_name=chinese_name(rng), department=departments["callcenter"], position=seat,
-            roles=[Role.AGENT], validate=False,
+            actor=SYSTEM,
+            username=f"agent{n}",
+            password=settings.DEMO_PASSWORD,
+            full_name=chinese_name(rng),
+            department=departments["callcenter"],
+            position=seat,
+            roles=[Role.AGENT],
+            validate=False,
         )
     return departments
 
@@ -118,7 +161,7 @@ DEMO_STEPS: list[tuple[str, Callable[[random.Random], object]]] = []
 @transaction.atomic
 def load_demo(*, seed: int = 2026) -> list[str]:
     """Load the demo into an empty database; returns the names of the steps done."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     load_org(rng)
     done = ["organisation"]
     for name, step in DEMO_STEPS:

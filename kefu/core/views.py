@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy as policies
@@ -39,8 +39,8 @@ def home(request):
 
 
 class PolicyForm(forms.Form):
-    value = forms.CharField(label=_l("Value"), max_length=200)
-    reason = forms.CharField(label=_l("Why"), max_length=500, required=False)
+    value = forms.CharField(label=gettext_lazy("Value"), max_length=200)
+    reason = forms.CharField(label=gettext_lazy("Why"), max_length=500, required=False)
 
 
 @login_required
@@ -78,8 +78,10 @@ def policy_list(request):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_l("Name"), max_length=100)
-    days = forms.IntegerField(label=_l("Valid for (days)"), min_value=1, max_value=3650, initial=90)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    days = forms.IntegerField(
+        label=gettext_lazy("Valid for (days)"), min_value=1, max_value=3650, initial=90
+    )
 
 
 @login_required
@@ -101,9 +103,7 @@ def token_list(request):
             new_key = result[1]
             form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(
-        request, "core/tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
-    )
+    return render(request, "core/tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
 
 
 @login_required

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations` here: django-ninja builds its request
 # models from these annotations at run time.
 from django.db.models import Q
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from kefu.errors import get_or_404
@@ -155,7 +155,7 @@ def department_create(request, payload: DepartmentIn):
         parent=_department(payload.parent_id),
         description=payload.description,
     )
-    return 201, department
+    return Status(201, department)
 
 
 @router.patch("/departments/{dept_id}", response=DepartmentOut)
@@ -190,7 +190,7 @@ def position_create(request, payload: PositionIn):
         title=payload.title,
         duties=payload.duties,
     )
-    return 201, position
+    return Status(201, position)
 
 
 @router.patch("/positions/{position_id}", response=PositionOut)
@@ -245,7 +245,7 @@ def staff_create(request, payload: StaffIn):
         position=_position(payload.position_id),
         roles=payload.roles,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.patch("/staff/{user_id}", response=StaffOut)

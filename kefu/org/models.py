@@ -68,7 +68,9 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         ordering = ["department__path", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "title"], name="org_position_unique_title")
+            models.UniqueConstraint(
+                fields=["department", "title"], name="org_position_unique_title"
+            )
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from enum import IntEnum
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from kefu.errors import NotAuthenticated, PermissionDenied
 from kefu.org.roles import ALL_ROLES, Role
@@ -43,20 +43,100 @@ A, D = Scope.ALL, Scope.DEPARTMENT
 R = Role
 
 _TABLE: list[Permission] = [
-    Permission("org.view", _l("see departments, positions and staff"), _everyone()),
-    Permission("org.manage", _l("create and change departments and positions"), {R.SYSADMIN: A}),
+    Permission("org.view", gettext_lazy("see departments, positions and staff"), _everyone()),
+    Permission(
+        "org.manage", gettext_lazy("create and change departments and positions"), {R.SYSADMIN: A}
+    ),
     Permission(
         "staff.manage",
-        _l("create staff, change their department, position and roles"),
+        gettext_lazy("create staff, change their department, position and roles"),
         {R.SYSADMIN: A, R.DIRECTOR: D},
     ),
-    Permission("audit.read", _l("read the audit trail"), {R.AUDITOR: A, R.SYSADMIN: A}),
-    Permission("policy.view", _l("see policy settings"), _everyone()),
-    Permission("policy.manage", _l("change policy settings"), {R.SYSADMIN: A}),
-    Permission("token.own", _l("create and revoke one's own API tokens"), _everyone()),
-    Permission("token.manage", _l("create and revoke API tokens for anyone"), {R.SYSADMIN: A}),
-    Permission("admin.access", _l("use the administration back office"), {R.SYSADMIN: A}),
-    Permission("system.status", _l("see the system status"), {R.SYSADMIN: A, R.AUDITOR: A}),
+    Permission("audit.read", gettext_lazy("read the audit trail"), {R.AUDITOR: A, R.SYSADMIN: A}),
+    Permission("policy.view", gettext_lazy("see policy settings"), _everyone()),
+    Permission("policy.manage", gettext_lazy("change policy settings"), {R.SYSADMIN: A}),
+    Permission("token.own", gettext_lazy("create and revoke one's own API tokens"), _everyone()),
+    Permission(
+        "token.manage", gettext_lazy("create and revoke API tokens for anyone"), {R.SYSADMIN: A}
+    ),
+    Permission("admin.access", gettext_lazy("use the administration back office"), {R.SYSADMIN: A}),
+    Permission(
+        "system.status", gettext_lazy("see the system status"), {R.SYSADMIN: A, R.AUDITOR: A}
+    ),
+    # Customer archive (R-CUS-*, R-SEC-1). DEPARTMENT scope: customers served by the
+    # user's department or one under it.
+    Permission(
+        "customer.view",
+        gettext_lazy("see customers"),
+        {
+            R.GM: A,
+            R.DIRECTOR: A,
+            R.CS_SUPERVISOR: A,
+            R.BUSINESS_SUPERVISOR: A,
+            R.AUDITOR: A,
+            R.OFFICE: A,
+            R.TEAM_LEAD: D,
+            R.AGENT: D,
+            R.DUTY_OPERATOR: D,
+            R.TECH_SERVICE: D,
+            R.CUSTOMER_MANAGER: D,
+            R.OPERATOR: D,
+            R.COLLECTOR: D,
+            R.MARKETING: D,
+        },
+    ),
+    Permission(
+        "customer.edit",
+        gettext_lazy("create and change customers and their contacts"),
+        {
+            R.DIRECTOR: A,
+            R.CS_SUPERVISOR: A,
+            R.CUSTOMER_MANAGER: D,
+            R.OPERATOR: D,
+            R.COLLECTOR: D,
+            R.MARKETING: D,
+        },
+    ),
+    Permission(
+        "customer.contract",
+        gettext_lazy("record contracts and claims"),
+        {R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.CUSTOMER_MANAGER: D, R.OPERATOR: D, R.MARKETING: D},
+    ),
+    Permission(
+        "customer.reveal",
+        gettext_lazy("reveal a customer's personal data, giving a reason"),
+        {R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.CUSTOMER_MANAGER: D, R.OPERATOR: D},
+    ),
+    Permission(
+        "customer.blacklist",
+        gettext_lazy("blacklist customers and lift the blacklist"),
+        {R.DIRECTOR: A, R.CS_SUPERVISOR: A},
+    ),
+    Permission(
+        "customer.grade",
+        gettext_lazy("run and approve customer grading"),
+        {R.DIRECTOR: A, R.CS_SUPERVISOR: A},
+    ),
+    Permission(
+        "customer.report",
+        gettext_lazy("see the high- and poor-quality customer lists"),
+        {R.GM: A, R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A, R.MARKETING: D},
+    ),
+    Permission(
+        "customer.import",
+        gettext_lazy("import customers from Excel or CSV"),
+        {R.CS_SUPERVISOR: A, R.CUSTOMER_MANAGER: D, R.OPERATOR: D, R.COLLECTOR: D, R.MARKETING: D},
+    ),
+    Permission(
+        "customer.export",
+        gettext_lazy("export customers to Excel or CSV"),
+        {R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A, R.CUSTOMER_MANAGER: D},
+    ),
+    Permission(
+        "customer.merge",
+        gettext_lazy("merge duplicate customers"),
+        {R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.OPERATOR: D},
+    ),
 ]
 
 PERMISSIONS: dict[str, Permission] = {p.code: p for p in _TABLE}
@@ -118,8 +198,10 @@ def check(user, code: str, *, department=None) -> Scope:
             % {"what": permission.description, "code": code},
             permission=code,
         )
-    if department is not None and scope == Scope.DEPARTMENT and not in_user_departments(
-        user, department
+    if (
+        department is not None
+        and scope == Scope.DEPARTMENT
+        and not in_user_departments(user, department)
     ):
         raise PermissionDenied(
             message=_(

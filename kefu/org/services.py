@@ -32,7 +32,8 @@ def _require_text(field: str, value: str | None, label: str, max_length: int) ->
         raise ValidationFailed.on(field, _("%(label)s is required.") % {"label": label})
     if len(value) > max_length:
         raise ValidationFailed.on(
-            field, _("%(label)s is longer than %(n)d characters.") % {"label": label, "n": max_length}
+            field,
+            _("%(label)s is longer than %(n)d characters.") % {"label": label, "n": max_length},
         )
     return value
 
@@ -50,7 +51,9 @@ def department_create(
     """Add a department to the tree (R-ORG-1)."""
     check(actor, "org.manage")
     name = _require_text("name", name, _("Name"), 100)
-    code = (code or "").strip() or slugify(name, allow_unicode=False) or f"dept-{secrets.token_hex(3)}"
+    code = (
+        (code or "").strip() or slugify(name, allow_unicode=False) or f"dept-{secrets.token_hex(3)}"
+    )
     if Department.objects.filter(code=code).exists():
         raise Conflict(
             message=_("A department with code %(code)s already exists.") % {"code": code},
@@ -92,7 +95,11 @@ def department_update(
     if parent is not False:
         _department_move(department, parent)
     audit_record(
-        actor=actor, action=Action.UPDATE, target=department, before=before, after=snapshot(department)
+        actor=actor,
+        action=Action.UPDATE,
+        target=department,
+        before=before,
+        after=snapshot(department),
     )
     return department
 
@@ -100,7 +107,8 @@ def department_update(
 def _department_move(department: Department, parent: Department | None) -> None:
     if parent is not None and parent.is_within(department):
         raise ValidationFailed.on(
-            "parent", _("A department cannot be moved under itself or one of its own sub-departments.")
+            "parent",
+            _("A department cannot be moved under itself or one of its own sub-departments."),
         )
     old_path = department.path
     department.parent = parent
@@ -234,8 +242,10 @@ def staff_update(
         if department is not None:
             check(actor, "staff.manage", department=department)
         user.department = department
-        if position is False and user.position and user.position.department_id != getattr(
-            department, "pk", None
+        if (
+            position is False
+            and user.position
+            and user.position.department_id != getattr(department, "pk", None)
         ):
             user.position = None
     if position is not False:
@@ -260,10 +270,20 @@ def staff_update(
             )
         UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
         existing = set(UserRole.objects.filter(user=user).values_list("role", flat=True))
-        UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles if r not in existing])
+        UserRole.objects.bulk_create(
+            [UserRole(user=user, role=r) for r in roles if r not in existing]
+        )
         user.is_staff = Role.SYSADMIN in roles
     user.save(
-        update_fields=["full_name", "email", "phone", "department", "position", "is_active", "is_staff"]
+        update_fields=[
+            "full_name",
+            "email",
+            "phone",
+            "department",
+            "position",
+            "is_active",
+            "is_staff",
+        ]
     )
     user.__dict__.pop("role_codes", None)
     after = snapshot(user, _STAFF_FIELDS) | {"roles": sorted(user.role_codes)}

@@ -6,33 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='who (name)')),
-                ('action', models.CharField(choices=[('create', 'created'), ('update', 'changed'), ('delete', 'deleted'), ('reveal', 'revealed personal data'), ('sign', 'signed'), ('login', 'signed in'), ('logout', 'signed out'), ('token', 'API token'), ('other', 'other')], max_length=16, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, max_length=100, verbose_name='record type')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='record id')),
-                ('target_repr', models.CharField(blank=True, max_length=200, verbose_name='record')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='what')),
-                ('before', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True, verbose_name='before')),
-                ('after', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True, verbose_name='after')),
-                ('reason', models.TextField(blank=True, verbose_name='why')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="time"
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="who (name)"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "created"),
+                            ("update", "changed"),
+                            ("delete", "deleted"),
+                            ("reveal", "revealed personal data"),
+                            ("sign", "signed"),
+                            ("login", "signed in"),
+                            ("logout", "signed out"),
+                            ("token", "API token"),
+                            ("other", "other"),
+                        ],
+                        max_length=16,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "target_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="record type"),
+                ),
+                (
+                    "target_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="record id"),
+                ),
+                (
+                    "target_repr",
+                    models.CharField(blank=True, max_length=200, verbose_name="record"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="what")),
+                (
+                    "before",
+                    models.JSONField(
+                        blank=True,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        null=True,
+                        verbose_name="before",
+                    ),
+                ),
+                (
+                    "after",
+                    models.JSONField(
+                        blank=True,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        null=True,
+                        verbose_name="after",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="why")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit trail',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit trail",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

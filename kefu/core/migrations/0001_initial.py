@@ -5,33 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PolicySetting',
+            name="PolicySetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80, unique=True, verbose_name='setting')),
-                ('value', models.CharField(max_length=200, verbose_name='value')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80, unique=True, verbose_name="setting")),
+                ("value", models.CharField(max_length=200, verbose_name="value")),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="changed at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy setting',
-                'verbose_name_plural': 'policy settings',
+                "verbose_name": "policy setting",
+                "verbose_name_plural": "policy settings",
             },
         ),
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('last_seen', models.DateTimeField()),
-                ('pid', models.IntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("last_seen", models.DateTimeField()),
+                ("pid", models.IntegerField(default=0)),
             ],
         ),
     ]

@@ -47,4 +47,6 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(self.style.SUCCESS(f"created {user.username} ({', '.join(o['role']) or 'no role'})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"created {user.username} ({', '.join(o['role']) or 'no role'})")
+        )

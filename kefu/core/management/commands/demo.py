@@ -23,4 +23,7 @@ class Command(BaseCommand):
             raise CommandError("the database already has data; demo loads only into an empty one")
         done = load_demo(seed=o["seed"])
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {', '.join(done)}."))
-        self.stdout.write(f"Every demo login (sysadmin, agent, director, …) uses the password {settings.DEMO_PASSWORD}")
+        self.stdout.write(
+            "Every demo login (sysadmin, agent, director, …) uses the password "
+            + settings.DEMO_PASSWORD
+        )

@@ -33,10 +33,14 @@ class Command(BaseCommand):
         if User.objects.filter(username="sysadmin").exists() and User.objects.get(
             username="sysadmin"
         ).check_password(settings.DEMO_PASSWORD):
-            names = ", ".join(User.objects.filter(is_active=True).order_by("pk").values_list("username", flat=True)[:17])
+            names = ", ".join(
+                User.objects.filter(is_active=True)
+                .order_by("pk")
+                .values_list("username", flat=True)[:17]
+            )
             self.stdout.write(f"  Demo users: {names}")
             self.stdout.write(f"  Demo password (all of them): {settings.DEMO_PASSWORD}")
-        self.stdout.write(f"  Worker: {'running (pid %d)' % worker.pid if worker else 'not started'}")
+        self.stdout.write(f"  Worker: {f'running (pid {worker.pid})' if worker else 'not started'}")
         try:
             serve(
                 application,
