@@ -9,6 +9,7 @@ API or admin), which is audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,10 @@ class Policy:
     unit: str | Promise = ""
     minimum: int | Decimal | None = None
     maximum: int | Decimal | None = None
+    # For text settings: the allowed values, or a function that raises ValueError with
+    # a message saying what is wrong.
+    choices: tuple[str, ...] = ()
+    validator: Callable[[str], object] | None = None
 
     @property
     def kind(self) -> type:
@@ -260,6 +265,30 @@ _POLICIES = [
         365,
     ),
 ]
+_POLICIES += [
+    Policy(
+        "calendar.business_hours",
+        "09:00-12:00,13:30-18:00",
+        _("Business hours on workdays (time limits that are not 7×24)"),
+        "R-TIC-6",
+        validator=lambda text: _business_hours(text),
+    ),
+    Policy(
+        "calendar.unknown_year_rule",
+        "error",
+        _("A year whose holidays nobody entered: refuse (error) or count Monday–Friday (weekdays)"),
+        "R-TIC-6",
+        choices=("error", "weekdays"),
+    ),
+]
+
+
+def _business_hours(text: str):
+    from kefu.core.workcalendar import BusinessHours
+
+    return BusinessHours.parse(text)
+
+
 POLICIES: dict[str, Policy] = {p.key: p for p in _POLICIES}
 
 
@@ -283,7 +312,12 @@ def parse(policy: Policy, raw) -> int | Decimal | bool | str:
         if not value.is_finite():
             raise ValueError(raw)
     else:
-        return str(raw)
+        text = str(raw).strip()
+        if policy.choices and text not in policy.choices:
+            raise ValueError(f"choose one of: {', '.join(policy.choices)}")
+        if policy.validator is not None:
+            policy.validator(text)
+        return text
     if policy.minimum is not None and value < policy.minimum:
         raise ValueError(raw)
     if policy.maximum is not None and value > policy.maximum:

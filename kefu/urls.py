@@ -23,6 +23,7 @@ org_patterns = (
 core_patterns = (
     [
         path("policies/", core_views.policy_list, name="policies"),
+        path("calendar/", core_views.calendar_page, name="calendar"),
         path("tokens/", core_views.token_list, name="tokens"),
         path("tokens/<int:token_id>/revoke/", core_views.token_revoke_view, name="token_revoke"),
     ],

@@ -7,6 +7,7 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 
 from kefu import policy as policies
+from kefu.core.calendar_services import calendar_year_set, calendar_year_summary
 from kefu.core.selectors import system_status
 from kefu.core.services import policy_set
 from kefu.errors import get_or_404
@@ -133,3 +134,35 @@ def policy_list(request):
 def policy_update(request, key: str, payload: PolicyIn):
     policy_set(actor=request.user, key=key, value=payload.value, reason=payload.reason)
     return _policy_out(policies.POLICIES[key])
+
+
+class CalendarYearOut(Schema):
+    year: int
+    source: str = Field(..., description="entered | package | error | weekdays")
+    holidays: list[dt.date]
+    makeup_workdays: list[dt.date]
+    workdays: int | None = Field(None, description="number of workdays; null when unknown")
+
+
+class CalendarYearIn(Schema):
+    holidays: list[str]
+    makeup_workdays: list[str] = []
+    source: str = Field("", max_length=200)
+
+
+@router.get("/calendar/{year}", response=CalendarYearOut, summary="One year of the work calendar")
+def calendar_year(request, year: int):
+    check(request.user, "policy.view")
+    return calendar_year_summary(year)
+
+
+@router.put("/calendar/{year}", response=CalendarYearOut, summary="Enter a year's holidays")
+def calendar_year_put(request, year: int, payload: CalendarYearIn):
+    calendar_year_set(
+        actor=request.user,
+        year=year,
+        holidays=payload.holidays,
+        makeup_workdays=payload.makeup_workdays,
+        source=payload.source,
+    )
+    return calendar_year_summary(year)

@@ -28,6 +28,7 @@ NAV: list[NavItem] = [
     NavItem(_("Staff"), "org:staff_list", "org.view"),
     NavItem(_("Audit trail"), "audit:list", "audit.read"),
     NavItem(_("Policy settings"), "core:policies", "policy.view"),
+    NavItem(_("Work calendar"), "core:calendar", "calendar.manage"),
 ]
 
 

@@ -25,7 +25,11 @@ def policy_set(*, actor, key: str, value, reason: str = "") -> PolicySetting:
     policy = policies.POLICIES[key]
     try:
         parsed = policies.parse(policy, value)
-    except (ValueError, ArithmeticError):
+    except (ValueError, ArithmeticError) as exc:
+        if policy.kind is str:
+            raise ValidationFailed.on(
+                "value", _("%(label)s: %(problem)s") % {"label": policy.label, "problem": exc}
+            ) from None
         bounds = ""
         if policy.minimum is not None and policy.maximum is not None:
             bounds = _(" between %(lo)s and %(hi)s") % {"lo": policy.minimum, "hi": policy.maximum}

@@ -4,12 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu import policy as policies
 from kefu.audit.models import AuditEntry
+from kefu.core.calendar_services import calendar_year_set, calendar_year_summary
 from kefu.core.forms import apply_service
 from kefu.core.selectors import system_status
 from kefu.core.services import policy_set
@@ -113,3 +115,68 @@ def token_revoke_view(request, token_id: int):
     token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("core:tokens")
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(
+        label=gettext_lazy("Holidays (one date per line, YYYY-MM-DD)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+    makeup_workdays = forms.CharField(
+        label=gettext_lazy("Make-up workdays (weekend days worked in lieu)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source (e.g. the State Council notice)"), max_length=200, required=False
+    )
+
+
+@login_required
+def calendar_page(request):
+    """The work calendar: which years are known, and entering a new year's list (R-TIC-6)."""
+    check(request.user, "policy.view")
+    can_edit = allowed(request.user, "calendar.manage")
+    this_year = timezone.localdate().year
+    initial_year = (
+        int(request.GET.get("year", this_year + 1))
+        if request.GET.get("year", "").isdigit()
+        else this_year + 1
+    )
+    summary = calendar_year_summary(initial_year)
+    form = CalendarYearForm(
+        request.POST or None,
+        initial={
+            "year": initial_year,
+            "holidays": "\n".join(d.isoformat() for d in summary["holidays"]),
+            "makeup_workdays": "\n".join(d.isoformat() for d in summary["makeup_workdays"]),
+            "source": summary["entered"].source if summary["entered"] else "",
+        },
+    )
+    if request.method == "POST":
+        check(request.user, "calendar.manage")
+        if form.is_valid():
+            data = form.cleaned_data
+            saved = apply_service(
+                form,
+                lambda: calendar_year_set(
+                    actor=request.user,
+                    year=data["year"],
+                    holidays=data["holidays"],
+                    makeup_workdays=data["makeup_workdays"],
+                    source=data["source"],
+                ),
+            )
+            if saved is not None:
+                messages.success(
+                    request, _("The calendar of %(year)s is saved.") % {"year": saved.year}
+                )
+                return redirect(f"{request.path}?year={saved.year}")
+    years = [calendar_year_summary(y) for y in range(this_year - 1, this_year + 3)]
+    return render(
+        request,
+        "core/calendar.html",
+        {"years": years, "form": form, "can_edit": can_edit, "shown": summary},
+    )

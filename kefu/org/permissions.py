@@ -55,6 +55,11 @@ _TABLE: list[Permission] = [
     Permission("audit.read", gettext_lazy("read the audit trail"), {R.AUDITOR: A, R.SYSADMIN: A}),
     Permission("policy.view", gettext_lazy("see policy settings"), _everyone()),
     Permission("policy.manage", gettext_lazy("change policy settings"), {R.SYSADMIN: A}),
+    Permission(
+        "calendar.manage",
+        gettext_lazy("enter the holidays and make-up workdays of a year"),
+        {R.SYSADMIN: A, R.CS_SUPERVISOR: A},
+    ),
     Permission("token.own", gettext_lazy("create and revoke one's own API tokens"), _everyone()),
     Permission(
         "token.manage", gettext_lazy("create and revoke API tokens for anyone"), {R.SYSADMIN: A}
