@@ -14,7 +14,7 @@ def department(*, name: str | None = None, parent: Department | None = None) -> 
     n = next(_seq)
     dept = Department.objects.create(name=name or f"部门{n}", code=f"dept-{n}", parent=parent)
     parent_path = parent.path if parent else "/"
-    dept.path = f"{parent_path}{dept.pk}/"
+    dept.path = f"{parent_path}{dept.pk:08d}/"
     dept.save(update_fields=["path"])
     return dept
 

@@ -16,7 +16,8 @@ from kefu.org.roles import Role
 class Department(models.Model):
     """A node of the department tree (R-ORG-1).
 
-    ``path`` is the materialised chain of ids ("/1/4/9/"), so "this department and
+    ``path`` is the materialised chain of zero-padded ids ("/00000001/00000004/"), so
+    ordering by it lists the tree depth-first, and "this department and
     everything under it" is one indexed prefix query, which department scoping
     (R-SEC-3) needs on every list.
     """

@@ -40,7 +40,7 @@ def _require_text(field: str, value: str | None, label: str, max_length: int) ->
 
 def _set_path(department: Department) -> None:
     parent_path = department.parent.path if department.parent_id else "/"
-    department.path = f"{parent_path}{department.pk}/"
+    department.path = f"{parent_path}{department.pk:08d}/"
     department.save(update_fields=["path"])
 
 

@@ -131,3 +131,16 @@ def test_it_issues_a_token_on_the_page_and_shows_it_once(web):
     assert 'id="new-token"' in page and "kefu_" in page
     again = client.get("/settings/tokens/").content.decode()
     assert "呼叫系统" in again and 'id="new-token"' not in again
+
+
+def test_it_stays_chinese_for_a_browser_that_prefers_english(client):
+    """Chinese first: the browser's language does not switch the pages; the header switch does."""
+    html = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "登录客服系统" in html.content.decode()
+
+
+def test_it_answers_the_api_in_english_when_asked(anonymous_api):
+    response = anonymous_api.client.get("/api/v1/me", headers={"Accept-Language": "en"})
+    assert response.json()["title"] == "Not signed in"
+    chinese = anonymous_api.client.get("/api/v1/me")
+    assert chinese.json()["title"] == "未登录"
