@@ -281,8 +281,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("KEFU_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
-        # Huey's consumer adds its own handler; don't print each line twice.
-        "huey": {"level": "WARNING" if TESTING else "INFO", "propagate": False},
+        # Huey's consumer adds its own handler; don't print each line twice, and keep
+        # the every-minute heartbeat out of the terminal.
+        "huey": {"level": "WARNING", "propagate": False},
+        "huey.consumer": {"level": "WARNING" if TESTING else "INFO", "propagate": False},
+        "huey.consumer.Scheduler": {"level": "WARNING", "propagate": False},
     },
 }
 
