@@ -34,6 +34,8 @@ format: $(VENV)/.test-deps
 
 messages: $(VENV)/.test-deps
 	bash scripts/messages.sh
+	$(BIN)/python scripts/translate.py kefu/locale/zh_Hans/LC_MESSAGES/django.po scripts/zh_*.py
+	bash scripts/messages.sh --compile-only
 
 clean-var:
 	rm -rf var

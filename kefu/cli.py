@@ -11,6 +11,12 @@ COMMANDS = [
     ("migrate", "create or update the database tables"),
     ("demo", "load the demo organisation and data (only into an empty database)"),
     ("createuser", "create a staff member with roles"),
+    ("import-customers", "import customers from .xlsx/.csv: FILE --department CODE"),
+    ("export-customers", "export customers, masked: FILE --as USERNAME [-q SEARCH]"),
+    ("import-calls", "import call records: FILE --format asterisk-cdr|queue-log|csv"),
+    ("staffing", "Erlang seats for one interval: --calls N --aht SECONDS [--target-sl 0.8]"),
+    ("forecast", "forecast a week's calls and seats from the call history [--week YYYY-Www]"),
+    ("roster", "build the week's roster of named agents: --week YYYY-Www [--json]"),
     ("token", "API tokens: token create USERNAME | token list [USERNAME] | token revoke ID"),
     ("check", "check the configuration (add --deploy for production)"),
     ("shell", "a Python shell with Kefu loaded"),
@@ -49,6 +55,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     from django.core.management import execute_from_command_line
 
+    if not argv[0].startswith("-"):
+        # `kefu import-customers` runs the Django command import_customers.
+        argv[0] = argv[0].replace("-", "_")
     execute_from_command_line(["kefu", *argv])
 
 

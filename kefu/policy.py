@@ -282,11 +282,133 @@ _POLICIES += [
     ),
 ]
 
+# Call-centre statistics and staffing (R-CC-5, R-CC-10): the formula variants practice uses.
+_POLICIES += [
+    Policy(
+        "callcenter.short_abandon_seconds",
+        5,
+        _("Short abandon: caller hung up within"),
+        "R-CC-5",
+        _("seconds"),
+        0,
+        600,
+    ),
+    Policy(
+        "callcenter.service_level_formula",
+        "offered",
+        _(
+            "Service level denominator: all offered calls (offered), offered minus short "
+            "abandons (no_short_abandons), or answered calls only (answered)"
+        ),
+        "R-CC-5",
+        choices=("offered", "no_short_abandons", "answered"),
+    ),
+    Policy(
+        "callcenter.quick_answer_seconds",
+        15,
+        _("N-second answer rate: answered within"),
+        "R-CC-5",
+        _("seconds"),
+        1,
+        3600,
+    ),
+    Policy(
+        "callcenter.fcr_days",
+        7,
+        _("First-contact resolution: no call from the number within ± days"),
+        "R-CC-5",
+        _("days"),
+        1,
+        90,
+    ),
+    Policy(
+        "callcenter.shrinkage_percent",
+        D("30"),
+        _("Shrinkage (breaks, training, leave) added to required seats"),
+        "R-CC-10",
+        "%",
+        D("0"),
+        D("95"),
+    ),
+    Policy(
+        "callcenter.max_occupancy_percent",
+        D("85"),
+        _("Maximum agent occupancy when sizing seats"),
+        "R-CC-10",
+        "%",
+        D("1"),
+        D("100"),
+    ),
+]
+
 
 def _business_hours(text: str):
     from kefu.core.workcalendar import BusinessHours
 
     return BusinessHours.parse(text)
+
+
+_POLICIES += [
+    Policy(
+        "followups.plan_horizon_days",
+        31,
+        _("Callback plans: tasks are generated this far ahead (and caught up this far back)"),
+        "R-FUP-1",
+        _("days"),
+        1,
+        366,
+    ),
+    Policy(
+        "followups.retry_days",
+        2,
+        _("An unreached callback is tried again after"),
+        "R-FUP-1",
+        _("days"),
+        0,
+        60,
+    ),
+    Policy(
+        "followups.max_attempts",
+        3,
+        _("Attempts to reach a customer for one callback"),
+        "R-FUP-1",
+        _("attempts"),
+        1,
+        20,
+    ),
+    Policy(
+        "followups.complaint_callback_days",
+        1,
+        _("A resolved complaint is called back within"),
+        "R-FUP-2",
+        _("days"),
+        0,
+        60,
+    ),
+    Policy(
+        "followups.survey_link_days",
+        14,
+        _("A survey or observation link expires after"),
+        "R-FUP-3",
+        _("days"),
+        1,
+        365,
+    ),
+    Policy(
+        "followups.campaign_grades",
+        "A,B,C,D",
+        _("December demand campaign: customer grades contacted"),
+        "R-FUP-6",
+        validator=lambda text: _grades(text),
+    ),
+]
+
+
+def _grades(text: str) -> list[str]:
+    grades = [g.strip().upper() for g in text.split(",") if g.strip()]
+    if not grades or any(g not in {"A", "B", "C", "D"} for g in grades):
+        raise ValueError("list grades from A, B, C, D separated by commas, e.g. A,B")
+    return grades
 
 
 POLICIES: dict[str, Policy] = {p.key: p for p in _POLICIES}

@@ -135,6 +135,9 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.org",
     "kefu.audit",
+    "kefu.customers",
+    "kefu.tickets",
+    "kefu.callcenter",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +273,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = VAR_DIR / "media"
+
+EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("KEFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KEFU_EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("KEFU_EMAIL_FROM", "kefu@localhost")
+if TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

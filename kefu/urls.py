@@ -24,6 +24,8 @@ core_patterns = (
     [
         path("policies/", core_views.policy_list, name="policies"),
         path("calendar/", core_views.calendar_page, name="calendar"),
+        path("notifications/", core_views.notification_list, name="notifications"),
+        path("notifications/badge/", core_views.notification_badge, name="notification_badge"),
         path("tokens/", core_views.token_list, name="tokens"),
         path("tokens/<int:token_id>/revoke/", core_views.token_revoke_view, name="token_revoke"),
     ],
@@ -43,6 +45,9 @@ urlpatterns = [
     path("org/", include(org_patterns)),
     path("settings/", include(core_patterns)),
     path("audit/", include(audit_patterns)),
+    path("customers/", include("kefu.customers.urls", namespace="customers")),
+    path("tickets/", include("kefu.tickets.urls", namespace="tickets")),
+    path("callcenter/", include("kefu.callcenter.urls", namespace="callcenter")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -1,6 +1,6 @@
-"""Fill a catalog's empty Chinese translations from a dict module; list what is still missing.
+"""Write a catalog's Chinese from dict modules; list what they do not cover.
 
-Usage: python scripts/translate.py PO_FILE TABLE_MODULE
+Usage: python scripts/translate.py PO_FILE TABLE_MODULE [TABLE_MODULE ...]
 e.g.   python scripts/translate.py kefu/locale/zh_Hans/LC_MESSAGES/django.po scripts/zh_project.py
 """
 
@@ -12,24 +12,27 @@ import sys
 import polib
 
 
-def main(po_path: str, table_path: str) -> int:
-    table = runpy.run_path(table_path)["ZH"]
+def main(po_path: str, *table_paths: str) -> int:
+    table: dict = {}
+    for path in table_paths:
+        table.update(runpy.run_path(path)["ZH"])
     po = polib.pofile(po_path)
     missing = []
+    # The tables are the one source of the catalog's Chinese: an entry that is not in
+    # them is emptied (msgmerge's fuzzy guesses are often wrong) and reported.
     for entry in po:
         if entry.msgid_plural:
             value = table.get((entry.msgid, entry.msgid_plural))
-            if value:
-                entry.msgstr_plural = dict(enumerate(value))
-            elif not any(entry.msgstr_plural.values()):
-                missing.append(entry.msgid)
+            entry.msgstr_plural = dict(enumerate(value)) if value else {0: ""}
         else:
-            if entry.msgid in table:
-                entry.msgstr = table[entry.msgid]
-            elif not entry.msgstr:
-                missing.append(entry.msgid)
+            value = table.get(entry.msgid)
+            entry.msgstr = value or ""
+        if not value:
+            missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+        entry.previous_msgid_plural = None
     po.save(po_path)
     for msgid in missing:
         print(f"untranslated: {msgid!r}")
@@ -37,4 +40,4 @@ def main(po_path: str, table_path: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(*sys.argv[1:3]))
+    raise SystemExit(main(sys.argv[1], *sys.argv[2:]))

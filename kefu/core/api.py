@@ -5,9 +5,12 @@
 import datetime as dt
 
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
 
 from kefu import policy as policies
 from kefu.core.calendar_services import calendar_year_set, calendar_year_summary
+from kefu.core.models import Notification
+from kefu.core.notify import notifications_mark_read
 from kefu.core.selectors import system_status
 from kefu.core.services import policy_set
 from kefu.errors import get_or_404
@@ -166,3 +169,27 @@ def calendar_year_put(request, year: int, payload: CalendarYearIn):
         source=payload.source,
     )
     return calendar_year_summary(year)
+
+
+class NotificationOut(Schema):
+    id: int
+    text: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = Field(None, description="omit to mark all read")
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
+@paginate(PageNumberPagination)
+def notification_list(request, unread: bool = False):
+    items = Notification.objects.filter(user=request.user)
+    return items.filter(read_at__isnull=True) if unread else items
+
+
+@router.post("/notifications/read", response=dict, summary="Mark my notifications read")
+def notification_read(request, payload: ReadIn):
+    return {"marked": notifications_mark_read(user=request.user, ids=payload.ids)}

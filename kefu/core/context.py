@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from kefu.core.navigation import nav_for
+from kefu.core.notify import unread_count
 from kefu.org.permissions import allowed
 
 
@@ -15,4 +16,5 @@ def shell(request) -> dict:
         "site_name": settings.KEFU_SITE_NAME,
         "nav": nav_for(user, request.path),
         "can_admin": allowed(user, "admin.access"),
+        "unread": unread_count(user),
     }

@@ -26,6 +26,14 @@ NAV: list[NavItem] = [
     NavItem(_("Home"), "home", "org.view"),
     NavItem(_("Organisation"), "org:tree", "org.view"),
     NavItem(_("Staff"), "org:staff_list", "org.view"),
+    NavItem(_("Customers"), "customers:list", "customer.view"),
+    NavItem(_("Tickets"), "tickets:queue", "ticket.view"),
+    NavItem(_("Hot spots"), "tickets:hotspots", "ticket.view"),
+    NavItem(_("Ticket settings"), "tickets:settings", "ticket.settings"),
+    NavItem(_("Call desk"), "callcenter:desk", "callcenter.desk"),
+    NavItem(_("Call statistics"), "callcenter:stats", "callcenter.view"),
+    NavItem(_("Seats and roster"), "callcenter:planning", "callcenter.plan"),
+    NavItem(_("Call-centre settings"), "callcenter:settings", "callcenter.manage"),
     NavItem(_("Audit trail"), "audit:list", "audit.read"),
     NavItem(_("Policy settings"), "core:policies", "policy.view"),
     NavItem(_("Work calendar"), "core:calendar", "calendar.manage"),
@@ -37,7 +45,10 @@ def nav_for(user, current_path: str) -> list[dict]:
     for item in NAV:
         if not allowed(user, item.permission):
             continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # The longest link that the current page lies under is the active one.
+    matches = [i for i in items if current_path == i["url"] or (
+        i["url"] != "/" and current_path.startswith(i["url"]))]  # fmt: skip
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

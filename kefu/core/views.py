@@ -13,6 +13,8 @@ from kefu import policy as policies
 from kefu.audit.models import AuditEntry
 from kefu.core.calendar_services import calendar_year_set, calendar_year_summary
 from kefu.core.forms import apply_service
+from kefu.core.models import Notification
+from kefu.core.notify import notifications_mark_read, unread_count
 from kefu.core.selectors import system_status
 from kefu.core.services import policy_set
 from kefu.errors import get_or_404
@@ -180,3 +182,17 @@ def calendar_page(request):
         "core/calendar.html",
         {"years": years, "form": form, "can_edit": can_edit, "shown": summary},
     )
+
+
+@login_required
+def notification_list(request):
+    """The bell's page: my notifications, newest first; opening it marks them read."""
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    notifications_mark_read(user=request.user)
+    return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+def notification_badge(request):
+    """The bell's count, polled by htmx every 30 seconds."""
+    return render(request, "core/_bell.html", {"unread": unread_count(request.user)})

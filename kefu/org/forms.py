@@ -18,7 +18,7 @@ class DepartmentForm(forms.Form):
 
 class PositionForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=_("Position title"), max_length=100)
     duties = forms.CharField(label=_("Duties"), widget=forms.Textarea, required=False)
 
 

@@ -60,7 +60,7 @@ class Position(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="positions"
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("position title"), max_length=100)
     duties = models.TextField(_("duties"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -144,6 +144,93 @@ _TABLE: list[Permission] = [
     ),
 ]
 
+# Tickets (R-TIC-*). Whoever first receives a contact records it (R-TIC-2), so most
+# front-line roles may create; acting on a ticket is for its department (DEPARTMENT scope).
+_FRONT = (
+    R.AGENT, R.TEAM_LEAD, R.CS_SUPERVISOR, R.DUTY_OPERATOR, R.TECH_SERVICE,
+    R.CUSTOMER_MANAGER, R.OPERATOR, R.DISPATCHER, R.MARKETING, R.COLLECTOR,
+    R.BUSINESS_SUPERVISOR, R.DIRECTOR, R.OFFICE, R.SAFETY_INSPECTOR,
+)  # fmt: skip
+_TABLE += [
+    Permission(
+        "ticket.create",
+        gettext_lazy("record a customer contact as a ticket"),
+        {role: A for role in _FRONT},
+    ),
+    Permission(
+        "ticket.view",
+        gettext_lazy("see tickets"),
+        {role: D for role in _FRONT}
+        | {R.GM: A, R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A, R.OFFICE: A}
+        | {R.AUDITOR: A},
+    ),
+    Permission(
+        "ticket.work",
+        gettext_lazy("work on tickets: hand off, accept, reject, change state, resolve"),
+        {role: D for role in _FRONT if role not in {R.OFFICE}}
+        | {R.CS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "ticket.callback",
+        gettext_lazy("record the callback of a complaint"),
+        {R.CS_SUPERVISOR: A, R.TEAM_LEAD: D, R.AGENT: D, R.CUSTOMER_MANAGER: D},
+    ),
+    Permission(
+        "ticket.arbitrate",
+        gettext_lazy("arbitrate tickets bounced between departments"),
+        {R.OFFICE: A},
+    ),
+    Permission(
+        "ticket.charge",
+        gettext_lazy("charge paid services and record payments"),
+        {R.AGENT: D, R.TECH_SERVICE: D, R.OPERATOR: D, R.DUTY_OPERATOR: D, R.CS_SUPERVISOR: A},
+    ),
+    Permission(
+        "ticket.settings",
+        gettext_lazy("keep time limits, complaint categories and the fee schedule"),
+        {R.CS_SUPERVISOR: A, R.SYSADMIN: A},
+    ),
+]
+
+
+# Call centre (R-CC-*): figures for those who run or watch the hotline; imports, the PBX
+# link and staffing for the supervisor; recordings for those who review calls.
+_TABLE += [
+    Permission(
+        "callcenter.view",
+        gettext_lazy("see calls and call-centre statistics"),
+        {
+            R.AGENT: D, R.TEAM_LEAD: D, R.CS_SUPERVISOR: A, R.DIRECTOR: A, R.GM: A,
+            R.BUSINESS_SUPERVISOR: A, R.AUDITOR: A,
+        },
+    ),  # fmt: skip
+    Permission(
+        "callcenter.desk",
+        gettext_lazy("take calls at the agent desk (screen pop)"),
+        {R.AGENT: D, R.TEAM_LEAD: D, R.CS_SUPERVISOR: A, R.DUTY_OPERATOR: D},
+    ),
+    Permission(
+        "callcenter.import",
+        gettext_lazy("import call records from the telephone system"),
+        {R.CS_SUPERVISOR: A, R.SYSADMIN: A},
+    ),
+    Permission(
+        "callcenter.manage",
+        gettext_lazy("keep hotlines, extensions, the PBX link and the block list"),
+        {R.CS_SUPERVISOR: A, R.SYSADMIN: A},
+    ),
+    Permission(
+        "callcenter.plan",
+        gettext_lazy("forecast calls, size seats and build rosters"),
+        {R.CS_SUPERVISOR: A, R.TEAM_LEAD: D, R.DIRECTOR: A},
+    ),
+    Permission(
+        "callcenter.recordings",
+        gettext_lazy("listen to call recordings"),
+        {R.CS_SUPERVISOR: A, R.TEAM_LEAD: D, R.AUDITOR: A, R.BUSINESS_SUPERVISOR: A},
+    ),
+]
+
 PERMISSIONS: dict[str, Permission] = {p.code: p for p in _TABLE}
 if len(PERMISSIONS) != len(_TABLE):  # pragma: no cover - guards the table itself
     raise RuntimeError("duplicate permission code in the permission table")

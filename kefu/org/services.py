@@ -123,7 +123,7 @@ def _department_move(department: Department, parent: Department | None) -> None:
 def position_create(*, actor, department: Department, title: str, duties: str = "") -> Position:
     """Add a position with its duties to a department (R-ORG-1)."""
     check(actor, "org.manage")
-    title = _require_text("title", title, _("Title"), 100)
+    title = _require_text("title", title, _("Position title"), 100)
     if Position.objects.filter(department=department, title=title).exists():
         raise Conflict(
             message=_("%(dept)s already has a position called %(title)s.")
@@ -142,7 +142,7 @@ def position_update(
     position = Position.objects.select_for_update().get(pk=position.pk)
     before = snapshot(position)
     if title is not None:
-        title = _require_text("title", title, _("Title"), 100)
+        title = _require_text("title", title, _("Position title"), 100)
         clash = Position.objects.filter(department=position.department, title=title)
         if clash.exclude(pk=position.pk).exists():
             raise Conflict(message=_("That title is already used in this department."))

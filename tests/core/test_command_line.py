@@ -66,18 +66,24 @@ def test_it_loads_the_demo_with_one_login_per_role(settings):
     assert len(ROLE_USERS) == len(Role)
     agents = User.objects.filter(role_rows__role=Role.AGENT).count()
     assert agents >= 12  # the seed's staffing plan: 12 agents (R-CC-11)
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Ticket
+
+    assert Customer.objects.count() >= 200
+    assert Ticket.objects.count() >= 200
+    assert Ticket.objects.filter(state="closed").exists()
 
 
 @pytest.mark.django_db
 def test_it_loads_the_demo_only_into_an_empty_database():
-    call_command("demo", verbosity=0)
+    call_command("demo", steps="", verbosity=0)
     count = User.objects.count()
     call_command("demo", if_empty=True, verbosity=0)
     assert User.objects.count() == count
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
-        call_command("demo", verbosity=0)
+        call_command("demo", steps="", verbosity=0)
 
 
 @pytest.mark.django_db

@@ -144,3 +144,26 @@ def test_it_answers_the_api_in_english_when_asked(anonymous_api):
     assert response.json()["title"] == "Not signed in"
     chinese = anonymous_api.client.get("/api/v1/me")
     assert chinese.json()["title"] == "未登录"
+
+
+def test_it_shows_unread_notifications_on_the_bell_and_marks_them_read(web):
+    from kefu.core.notify import notify
+
+    member = factories.user(Role.AGENT)
+    notify([member], "工单 GD1 已转交", url="/tickets/")
+    client = web(user=member)
+    assert '<span class="badge">1</span>' in client.get("/").content.decode()
+    page = client.get("/settings/notifications/").content.decode()
+    assert "工单 GD1 已转交" in page
+    assert 'class="badge"' not in client.get("/settings/notifications/badge/").content.decode()
+
+
+def test_it_lists_and_marks_notifications_through_the_api(api):
+    from kefu.core.notify import notify
+
+    client = api(Role.AGENT)
+    notify([client.user], "甲")
+    notify([client.user], "乙")
+    assert client.get("notifications", unread=True).json()["count"] == 2
+    assert client.post("notifications/read", {}).json()["marked"] == 2
+    assert client.get("notifications", unread=True).json()["count"] == 0

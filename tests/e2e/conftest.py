@@ -67,7 +67,9 @@ def _free_port() -> int:
 def _env(var_dir: Path, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.update({"KEFU_VAR_DIR": str(var_dir), "KEFU_PORT": str(port), "KEFU_TESTING": "0"})
+    env.update({"KEFU_VAR_DIR": str(var_dir), "KEFU_TESTING": "0"})
+    if port:
+        env["KEFU_PORT"] = str(port)
     return env
 
 

@@ -14,6 +14,10 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing (and succeed) when data exists"
         )
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--steps",
+            help="comma-separated demo steps after the organisation (default: all), e.g. customers",
+        )
 
     def handle(self, *args, **o):
         if not is_empty():
@@ -21,7 +25,8 @@ class Command(BaseCommand):
                 self.stdout.write("Demo data not loaded: the database already has data.")
                 return
             raise CommandError("the database already has data; demo loads only into an empty one")
-        done = load_demo(seed=o["seed"])
+        steps = None if o["steps"] is None else [s for s in o["steps"].split(",") if s]
+        done = load_demo(seed=o["seed"], steps=steps)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {', '.join(done)}."))
         self.stdout.write(
             "Every demo login (sysadmin, agent, director, …) uses the password "

@@ -1,0 +1,59 @@
+"""Telling people: an in-app notification now, an email after the transaction commits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from kefu.core.models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify(users: Iterable, text: str, *, url: str = "", exclude=None) -> int:
+    """Notify each distinct active user once; returns how many were told."""
+    seen: set[int] = set()
+    rows = []
+    emails = []
+    for user in users:
+        if user is None or not getattr(user, "pk", None) or user.pk in seen:
+            continue
+        if exclude is not None and user.pk == getattr(exclude, "pk", None):
+            continue
+        if not user.is_active:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, text=str(text)[:300], url=url))
+        if user.email:
+            emails.append(user.email)
+    Notification.objects.bulk_create(rows)
+    if emails:
+        subject = f"[客服 Kefu] {str(text)[:80]}"
+        body = f"{text}\n\n{url}"
+
+        def _send() -> None:
+            try:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=False)
+            except OSError:
+                log.exception("could not send notification email to %s", emails)
+
+        transaction.on_commit(_send)
+    return len(rows)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark one's own notifications read (all of them when ``ids`` is None)."""
+    from django.utils import timezone
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,579 @@
+"""Customer archive pages: parse the form, call a service, show the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.core.forms import apply_service
+from kefu.customers import imports, selectors, services
+from kefu.customers.forms import (
+    BlacklistForm,
+    ClaimForm,
+    ContactForm,
+    ContractForm,
+    CustomerForm,
+    DeliverForm,
+    ImportForm,
+    MergeForm,
+    ReasonForm,
+)
+from kefu.customers.masking import mask
+from kefu.customers.models import (
+    BlacklistEntry,
+    Contact,
+    Contract,
+    CustomerClass,
+    CustomerImport,
+    FirstGrade,
+    GradingRun,
+    GradingRunStatus,
+    ImportStatus,
+    QualityList,
+)
+from kefu.customers.search import SEARCH_LIMIT
+from kefu.errors import DomainError, NotFound, get_or_404
+from kefu.org.models import Department
+from kefu.org.permissions import Scope, allowed, check
+
+
+def _form_page(request, form, title, back=None):
+    return render(request, "form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+def customer_list(request):
+    """Search (R-CUS-9) with warnings and blacklist shown on each line (R-CUS-6, R-CUS-5)."""
+    q = request.GET.get("q", "").strip()
+    customers = selectors.customer_search(request.user, q)
+    klass = request.GET.get("class", "")
+    grade = request.GET.get("grade", "")
+    if klass in CustomerClass.values:
+        customers = customers.filter(customer_class=klass)
+    if grade in FirstGrade.values and grade:
+        customers = customers.filter(first_grade=grade)
+    page = Paginator(selectors.with_warning_figures(customers), 50).get_page(
+        request.GET.get("page")
+    )
+    listed = selectors.active_blacklist(c.pk for c in page)
+    rows = [
+        {
+            "c": c,
+            "phone": mask("phone", c.phone),
+            "warnings": selectors.customer_warnings(c),
+            "blacklist": listed.get(c.pk),
+        }
+        for c in page
+    ]
+    user = request.user
+    return render(
+        request,
+        "customers/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "klass": klass,
+            "grade": grade,
+            "classes": CustomerClass.choices,
+            "limited": bool(q) and page.paginator.count >= SEARCH_LIMIT,
+            "search_limit": SEARCH_LIMIT,
+            "grades": [g for g in FirstGrade.values if g],
+            "can_edit": allowed(user, "customer.edit"),
+            "can_export": allowed(user, "customer.export"),
+            "can_import": allowed(user, "customer.import"),
+            "can_report": allowed(user, "customer.report"),
+            "can_merge": allowed(user, "customer.merge"),
+            "can_grade": allowed(user, "customer.grade"),
+        },
+    )
+
+
+@login_required
+def customer_new(request):
+    check(request.user, "customer.edit")
+    form = CustomerForm(request.POST or None, initial={"department": request.user.department_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        customer = apply_service(
+            form,
+            lambda: services.customer_create(
+                actor=request.user,
+                department=data["department"],
+                manager=data["manager"],
+                **{k: v for k, v in form.service_fields().items() if v not in (None, "")},
+            ),
+        )
+        if customer is not None:
+            messages.success(request, _("Customer %(name)s created.") % {"name": customer})
+            return redirect("customers:detail", customer_id=customer.pk)
+    return _form_page(request, form, _("New customer"))
+
+
+@login_required
+def customer_edit(request, customer_id: int):
+    customer = selectors.customer_get(request.user, customer_id, "customer.edit")
+    personal = selectors.personal_view(customer)
+    initial = {f: getattr(customer, f) for f in ("kind", "name", "gender", "birth_date", "age",
+               "education", "occupation", "job_title", "company", "industry", "email",
+               "personality_notes", "purchase_attitude", "requirements", "visit_reactions",
+               "purchase_intent", "source", "customer_class", "credit")}  # fmt: skip
+    initial |= {
+        "interests": "，".join(customer.interests),
+        "tags": "，".join(customer.tags),
+        "department": customer.department_id,
+        "manager": customer.manager_id,
+    }
+    form = CustomerForm(request.POST or None, initial=initial, customer=customer, personal=personal)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        updated = apply_service(
+            form,
+            lambda: services.customer_update(
+                actor=request.user,
+                customer=customer,
+                department=data["department"],
+                manager=data["manager"],
+                **form.service_fields(),
+            ),
+        )
+        if updated is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return _form_page(request, form, _("Change %(name)s") % {"name": customer.name})
+
+
+@login_required
+def customer_detail(request, customer_id: int):
+    """R-CUS-8: one page with everything about the customer, to whoever may see it."""
+    customer = selectors.customer_get(request.user, customer_id)
+    if customer.merged_into_id:
+        messages.info(
+            request, _("This customer was merged into #%(id)s.") % {"id": customer.merged_into_id}
+        )
+    user = request.user
+    listed = selectors.active_blacklist([customer.pk]).get(customer.pk)
+    personal = selectors.personal_view(customer)
+    contacts = [{"contact": c, "phone": mask("phone", c.phone)} for c in customer.contacts.all()]
+    context = {
+        "customer": customer,
+        "personal": personal,
+        "contacts": contacts,
+        "contracts": customer.contracts.prefetch_related("claims"),
+        "warnings": selectors.customer_warnings(customer),
+        "blacklist": listed,
+        "blacklist_history": customer.blacklist.select_related("approved_by", "lifted_by"),
+        "class_changes": customer.class_changes.select_related("actor")[:20],
+        "grade_changes": customer.grade_changes.select_related("actor")[:20],
+        "timeline": customer.timeline.select_related("actor")[:100],
+        "duplicates": selectors.customer_duplicates_of(user, customer)
+        if allowed(user, "customer.merge")
+        else [],
+        "can_reveal": selectors.can_reveal(user, customer),
+        "can_edit": allowed(user, "customer.edit"),
+        "can_contract": allowed(user, "customer.contract"),
+        "can_blacklist": allowed(user, "customer.blacklist"),
+        "can_merge": allowed(user, "customer.merge"),
+        "reveal_fields": [
+            (field, label, personal[field])
+            for field, label in (
+                ("phone", _("Phone")),
+                ("phone_alt", _("Other phone")),
+                ("id_number", _("ID number")),
+                ("address", _("Address")),
+                ("income_band", _("Income band")),
+                ("family_structure", _("Family structure")),
+            )
+        ],  # fmt: skip
+    }
+    return render(request, "customers/detail.html", context)
+
+
+@login_required
+@require_POST
+def customer_reveal(request, customer_id: int):
+    """R-SEC-1: htmx answer with the clear value for this user only, or the refusal."""
+    customer = selectors.customer_get(request.user, customer_id)
+    contact = None
+    if request.POST.get("contact"):
+        contact = get_or_404(Contact, pk=request.POST["contact"], customer=customer)
+    try:
+        value = services.customer_reveal_field(
+            actor=request.user,
+            customer=customer,
+            field=request.POST.get("field", ""),
+            reason=request.POST.get("reason", ""),
+            contact=contact,
+        )
+    except DomainError as exc:
+        return render(request, "customers/_reveal.html", {"error": exc.message}, status=exc.status)
+    return render(request, "customers/_reveal.html", {"value": value or "—"})
+
+
+@login_required
+def contact_new(request, customer_id: int):
+    customer = selectors.customer_get(request.user, customer_id, "customer.edit")
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = apply_service(
+            form,
+            lambda: services.contact_create(
+                actor=request.user, customer=customer, **form.cleaned_data
+            ),
+        )
+        if contact is not None:
+            messages.success(request, _("Contact %(name)s added.") % {"name": contact.name})
+            return redirect("customers:detail", customer_id=customer.pk)
+    return _form_page(request, form, _("New contact for %(name)s") % {"name": customer.name})
+
+
+@login_required
+def contract_new(request, customer_id: int):
+    customer = selectors.customer_get(request.user, customer_id, "customer.contract")
+    form = ContractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contract = apply_service(
+            form,
+            lambda: services.contract_create(
+                actor=request.user, customer=customer, **form.cleaned_data
+            ),
+        )
+        if contract is not None:
+            messages.success(request, _("Contract %(n)s recorded.") % {"n": contract.number})
+            return redirect("customers:detail", customer_id=customer.pk)
+    return _form_page(request, form, _("New contract for %(name)s") % {"name": customer.name})
+
+
+def _contract_for(request, contract_id: int) -> Contract:
+    contract = get_or_404(Contract.objects.select_related("customer__department"), pk=contract_id)
+    check(request.user, "customer.contract", department=contract.customer.department)
+    return contract
+
+
+@login_required
+def contract_deliver(request, contract_id: int):
+    contract = _contract_for(request, contract_id)
+    form = DeliverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.contract_deliver(
+                actor=request.user,
+                contract=contract,
+                delivered_on=form.cleaned_data["delivered_on"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Delivery recorded."))
+            return redirect("customers:detail", customer_id=contract.customer_id)
+    return _form_page(request, form, _("Delivery of contract %(n)s") % {"n": contract.number})
+
+
+@login_required
+def contract_cancel(request, contract_id: int):
+    contract = _contract_for(request, contract_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.contract_cancel(
+                actor=request.user, contract=contract, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Contract %(n)s cancelled.") % {"n": contract.number})
+            return redirect("customers:detail", customer_id=contract.customer_id)
+    return _form_page(request, form, _("Cancel contract %(n)s") % {"n": contract.number})
+
+
+@login_required
+def claim_new(request, contract_id: int):
+    contract = _contract_for(request, contract_id)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        claim = apply_service(
+            form,
+            lambda: services.claim_create(
+                actor=request.user, contract=contract, **form.cleaned_data
+            ),
+        )
+        if claim is not None:
+            messages.success(request, _("Claim recorded."))
+            return redirect("customers:detail", customer_id=contract.customer_id)
+    return _form_page(request, form, _("Claim on contract %(n)s") % {"n": contract.number})
+
+
+@login_required
+def blacklist_new(request, customer_id: int):
+    customer = selectors.customer_get(request.user, customer_id, "customer.blacklist")
+    form = BlacklistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = apply_service(
+            form,
+            lambda: services.customer_blacklist(
+                actor=request.user, customer=customer, **form.cleaned_data
+            ),
+        )
+        if entry is not None:
+            messages.success(
+                request,
+                _("%(name)s is on the blacklist (entry #%(id)s).")
+                % {"name": customer.name, "id": entry.pk},
+            )
+            return redirect("customers:detail", customer_id=customer.pk)
+    return _form_page(request, form, _("Blacklist %(name)s") % {"name": customer.name})
+
+
+@login_required
+def blacklist_lift(request, entry_id: int):
+    entry = get_or_404(BlacklistEntry.objects.select_related("customer__department"), pk=entry_id)
+    check(request.user, "customer.blacklist", department=entry.customer.department)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.customer_blacklist_lift(
+                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Blacklist entry #%(id)s lifted.") % {"id": entry.pk})
+            return redirect("customers:detail", customer_id=entry.customer_id)
+    return _form_page(request, form, _("Lift blacklist entry #%(id)s") % {"id": entry.pk})
+
+
+@login_required
+def customer_merge(request, customer_id: int):
+    """R-CUS-11: merge a duplicate into this customer."""
+    survivor = selectors.customer_get(request.user, customer_id, "customer.merge")
+    form = MergeForm(request.POST or None, initial={"duplicate": request.GET.get("duplicate")})
+    if request.method == "POST" and form.is_valid():
+        duplicate = selectors.customer_get(
+            request.user, form.cleaned_data["duplicate"], "customer.merge"
+        )
+        done = apply_service(
+            form,
+            lambda: services.customer_merge(
+                actor=request.user,
+                survivor=survivor,
+                duplicate=duplicate,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request, _("Customer #%(id)s merged into this one.") % {"id": duplicate.pk}
+            )
+            return redirect("customers:detail", customer_id=survivor.pk)
+    return _form_page(request, form, _("Merge a duplicate into %(name)s") % {"name": survivor.name})
+
+
+@login_required
+def duplicates(request):
+    check(request.user, "customer.merge")
+    return render(
+        request, "customers/duplicates.html", {"groups": selectors.duplicate_groups(request.user)}
+    )
+
+
+@login_required
+def export(request):
+    """R-CUS-10: the current search result as xlsx or csv, masked as on screen (R-SEC-1)."""
+    check(request.user, "customer.export")
+    fmt = request.GET.get("format", "xlsx")
+    queryset = selectors.customer_search(
+        request.user,
+        request.GET.get("q", ""),
+        queryset=selectors.customers_visible(request.user, "customer.export"),
+    )
+    try:
+        content, kind, name = imports.customers_export(
+            actor=request.user, queryset=queryset, fmt=fmt
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("customers:list")
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _live_lines(items) -> list[dict]:
+    return [
+        {
+            "id": q.customer.pk,
+            "name": q.customer.name,
+            "grade": q.customer.first_grade,
+            "department": q.customer.department.name,
+            "reasons": q.reasons,
+        }
+        for q in items
+    ]
+
+
+def _stored_lines(user, lines: list[dict]) -> list[dict]:
+    """A stored month's lines limited to the departments ``user`` may see (R-SEC-3)."""
+    scope = check(user, "customer.report")
+    departments = Department.objects.in_bulk({line["department_id"] for line in lines})
+    own = getattr(user, "department", None)
+    out = []
+    for line in lines:
+        dept = departments.get(line["department_id"])
+        if dept is None:
+            continue
+        if scope != Scope.ALL and (own is None or not dept.is_within(own)):
+            continue
+        out.append(line | {"department": dept.name})
+    return out
+
+
+@login_required
+def quality(request):
+    """R-CUS-4: the high- and poor-quality lists, on screen and as xlsx; now or a past month."""
+    check(request.user, "customer.report")
+    months = list(QualityList.objects.values_list("month", flat=True)[:36])
+    month = request.GET.get("month", "")
+    if month:
+        try:
+            first_day = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise NotFound(message=_("No quality list for %(m)s.") % {"m": month}) from None
+        stored = get_or_404(QualityList, month=first_day)
+        high = _stored_lines(request.user, stored.high)
+        poor = _stored_lines(request.user, stored.poor)
+    else:
+        live_high, live_poor = selectors.quality_lists(request.user)
+        high, poor = _live_lines(live_high), _live_lines(live_poor)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            imports.quality_xlsx(high, poor),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="customer-quality.xlsx"'
+        return response
+    return render(
+        request,
+        "customers/quality.html",
+        {"high": high, "poor": poor, "months": months, "month": month},
+    )
+
+
+@login_required
+def grading(request):
+    """R-CUS-3: propose grades, review the proposal, approve it with overrides."""
+    check(request.user, "customer.grade")
+    if request.method == "POST" and request.POST.get("action") == "propose":
+        run = services.grading_propose(actor=request.user)
+        messages.success(
+            request, _("Grades proposed (run #%(id)s). Review and approve them.") % {"id": run.pk}
+        )
+        return redirect("customers:grading")
+    run = GradingRun.objects.first()
+    if request.method == "POST" and request.POST.get("action") == "approve" and run is not None:
+        overrides = {}
+        for key, value in request.POST.items():
+            if key.startswith("first_") and value:
+                overrides.setdefault(key[6:], {})["first_grade"] = value
+            if key.startswith("second_") and value:
+                overrides.setdefault(key[7:], {})["second_grade"] = value
+        try:
+            changed = services.grading_approve(
+                actor=request.user,
+                run=run,
+                overrides={int(k): v for k, v in overrides.items() if k.isdigit()},
+            )
+            messages.success(
+                request, _("Grades approved: %(n)d customers changed.") % {"n": changed}
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("customers:grading")
+    proposals = None
+    if run is not None:
+        proposals = Paginator(run.proposals.select_related("customer"), 100).get_page(
+            request.GET.get("page")
+        )
+    return render(
+        request,
+        "customers/grading.html",
+        {
+            "run": run,
+            "page": proposals,
+            "open": run is not None and run.status == GradingRunStatus.PROPOSED,
+            "first_grades": [g for g in FirstGrade.values if g],
+        },
+    )
+
+
+@login_required
+def import_upload(request):
+    """R-CUS-10: upload a file; the worker validates every row and imports."""
+    check(request.user, "customer.import")
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"department": request.user.department_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = apply_service(
+            form,
+            lambda: imports.customer_import_start(
+                actor=request.user,
+                department=form.cleaned_data["department"],
+                file_name=upload.name,
+                content=upload.read(),
+                good_rows_only=form.cleaned_data["good_rows_only"],
+            ),
+        )
+        if job is not None:
+            return redirect("customers:import_job", job_id=job.pk)
+    jobs = CustomerImport.objects.filter(created_by=request.user).defer("content")[:10]
+    return render(request, "customers/import.html", {"form": form, "jobs": jobs})
+
+
+def _job_for(request, job_id: int) -> CustomerImport:
+    job = get_or_404(
+        CustomerImport.objects.defer("content").select_related("department"), pk=job_id
+    )
+    check(request.user, "customer.import", department=job.department)
+    return job
+
+
+@login_required
+def import_job(request, job_id: int):
+    """The import's progress (polled by htmx while it runs) and its bad-row report."""
+    job = _job_for(request, job_id)
+    if request.method == "POST":
+        try:
+            imports.customer_import_retry_good_rows(actor=request.user, job=job)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("customers:import_job", job_id=job.pk)
+    context = {
+        "job": job,
+        "running": job.status in {ImportStatus.PENDING, ImportStatus.RUNNING},
+        "percent": int(job.done * 100 / job.total) if job.total else 0,
+    }
+    template = "customers/_import_progress.html" if request.htmx else "customers/import_job.html"
+    return render(request, template, context)
+
+
+@login_required
+def import_bad_rows(request, job_id: int):
+    job = _job_for(request, job_id)
+    report = imports.ImportReport(headers=job.headers_json)
+    report.bad = [imports.BadRow(e["row"], e["reason"], e.get("values", [])) for e in job.errors]
+    response = HttpResponse(
+        imports.bad_rows_xlsx(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bad-rows-{job.pk}.xlsx"'
+    return response

@@ -1,0 +1,394 @@
+"""Ticket pages: record a contact, the queues, one ticket with every action it allows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.core.forms import apply_service
+from kefu.customers.models import Customer
+from kefu.customers.selectors import customer_get
+from kefu.customers.validators import normalise_phone
+from kefu.errors import DomainError, get_or_404
+from kefu.org.permissions import allowed, check
+from kefu.tickets import services, settings_services
+from kefu.tickets.exports import tickets_xlsx
+from kefu.tickets.forms import (
+    ArbitrateForm,
+    CallbackForm,
+    ChargeForm,
+    HandoffForm,
+    MergeForm,
+    NoteForm,
+    PaymentForm,
+    RejectForm,
+    ResolveForm,
+    SplitForm,
+    TicketForm,
+)
+from kefu.tickets.models import (
+    Channel,
+    Clock,
+    ComplaintCategory,
+    FeeItem,
+    Handoff,
+    HandoffStatus,
+    Kind,
+    Priority,
+    TimeLimit,
+)
+from kefu.tickets.selectors import (
+    QUEUES,
+    complaint_hot_spots,
+    related_tickets,
+    ticket_queue,
+    tickets_visible,
+)
+from kefu.tickets.states import State, allowed_next
+
+
+def _filter(tickets, params):
+    kind, state, channel = params.get("kind"), params.get("state"), params.get("channel")
+    if kind in Kind.values:
+        tickets = tickets.filter(kind=kind)
+    if state in State.values:
+        tickets = tickets.filter(state=state)
+    if channel in Channel.values:
+        tickets = tickets.filter(channel=channel)
+    if params.get("customer", "").isdigit():
+        tickets = tickets.filter(customer_id=int(params["customer"]))
+    q = params.get("q", "").strip()
+    if q:
+        tickets = tickets.filter(number__icontains=q) | tickets.filter(title__icontains=q)
+    return tickets
+
+
+@login_required
+def queue(request):
+    queue_name = request.GET.get("queue", "mine")
+    if queue_name not in QUEUES:
+        queue_name = "mine"
+    tickets = _filter(ticket_queue(request.user, queue_name), request.GET)
+    if request.GET.get("format") == "xlsx":
+        return tickets_xlsx(tickets[:50000], filename=f"tickets-{queue_name}.xlsx")
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/queue.html",
+        {
+            "page": page,
+            "queue": queue_name,
+            "queues": QUEUES,
+            "kinds": Kind.choices,
+            "states": State.choices,
+            "channels": Channel.choices,
+            "filters": request.GET,
+        },
+    )
+
+
+@login_required
+def matches(request):
+    """R-TIC-4: the open and recent tickets of a customer or number, shown before saving."""
+    check(request.user, "ticket.create")
+    customer = None
+    if request.GET.get("customer", "").isdigit():
+        customer = Customer.objects.filter(pk=int(request.GET["customer"])).first()
+    phone = ""
+    try:
+        phone = normalise_phone(request.GET.get("phone", ""))
+    except DomainError:
+        phone = ""
+    found = list(related_tickets(customer=customer, phone=phone)[:10]) if customer or phone else []
+    return render(request, "tickets/_matches.html", {"matches": found})
+
+
+@login_required
+def new(request):
+    """Record a contact: find the customer, see their open tickets, write what happened."""
+    check(request.user, "ticket.create")
+    form = TicketForm(request.POST or None, initial=request.GET.dict())
+    customer = None
+    customer_id = request.POST.get("customer") or request.GET.get("customer")
+    if customer_id and str(customer_id).isdigit():
+        customer = customer_get(request.user, int(customer_id))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ticket = apply_service(
+            form,
+            lambda: services.ticket_create(
+                actor=request.user,
+                kind=d["kind"],
+                channel=d["channel"],
+                priority=d["priority"],
+                title=d["title"],
+                description=d["description"],
+                customer=customer,
+                phone=d["phone"],
+                category=d["category"],
+                appointment_at=d["appointment_at"],
+                is_major=d["is_major"],
+                resolve_now=d["resolve_now"],
+                resolution=d["resolution"],
+            ),
+        )
+        if ticket is not None:
+            messages.success(request, _("Ticket %(number)s recorded.") % {"number": ticket.number})
+            return redirect("tickets:detail", ticket_id=ticket.pk)
+    found = list(related_tickets(customer=customer)[:10]) if customer else []
+    return render(
+        request, "tickets/new.html", {"form": form, "customer": customer, "matches": found}
+    )
+
+
+def _detail_context(request, ticket, **forms):
+    user = request.user
+    can_work = _may(user, lambda: services._check_work(user, ticket))
+    pending = ticket.handoffs.filter(status=HandoffStatus.PENDING, filed_after=False).first()
+    can_answer = pending is not None and _may(user, lambda: services._check_receiver(user, pending))
+    next_states = [
+        s
+        for s in allowed_next(ticket.kind, ticket.state)
+        if s not in {State.RESOLVED, State.CLOSED, State.ARBITRATION, State.CALLBACK}
+    ]
+    return {
+        "ticket": ticket,
+        "events": ticket.events.select_related("actor"),
+        "handoffs": ticket.handoffs.select_related("to_department", "to_user", "from_user"),
+        "pending": pending,
+        "can_work": can_work and ticket.state != State.CLOSED,
+        "can_answer": can_answer,
+        "can_arbitrate": ticket.state == State.ARBITRATION and allowed(user, "ticket.arbitrate"),
+        "can_callback": ticket.state == State.CALLBACK and allowed(user, "ticket.callback"),
+        "can_charge": ticket.kind == Kind.SERVICE_REQUEST and allowed(user, "ticket.charge"),
+        "next_states": next_states,
+        "can_resolve": State.RESOLVED in allowed_next(ticket.kind, ticket.state),
+        "can_close": State.CLOSED in allowed_next(ticket.kind, ticket.state),
+        "handoff_form": forms.get("handoff") or HandoffForm(),
+        "resolve_form": forms.get("resolve") or ResolveForm(),
+        "callback_form": forms.get("callback") or CallbackForm(),
+        "reject_form": forms.get("reject") or RejectForm(),
+        "arbitrate_form": forms.get("arbitrate") or ArbitrateForm(),
+        "charge_form": forms.get("charge") or ChargeForm(),
+        "payment_form": forms.get("payment") or PaymentForm(),
+        "note_form": forms.get("note") or NoteForm(),
+        "merge_form": forms.get("merge") or MergeForm(),
+        "split_form": forms.get("split") or SplitForm(),
+        "links": {
+            "merged_into": ticket.merged_into,
+            "merged_from": list(ticket.merged_from.all()),
+            "split_from": ticket.split_from,
+            "split_into": list(ticket.split_into.all()),
+        },
+        "related": related_tickets(customer=ticket.customer, phone=ticket.phone).exclude(
+            pk=ticket.pk
+        )[:10],
+    }
+
+
+def _may(user, call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except DomainError:
+        return False
+    return True
+
+
+@login_required
+def detail(request, ticket_id: int):
+    ticket = get_or_404(tickets_visible(request.user), pk=ticket_id)
+    return render(request, "tickets/detail.html", _detail_context(request, ticket))
+
+
+_ACTIONS = {
+    "handoff": HandoffForm,
+    "resolve": ResolveForm,
+    "callback": CallbackForm,
+    "reject": RejectForm,
+    "arbitrate": ArbitrateForm,
+    "charge": ChargeForm,
+    "payment": PaymentForm,
+    "note": NoteForm,
+    "merge": MergeForm,
+    "split": SplitForm,
+}
+
+
+@login_required
+@require_POST
+def act(request, ticket_id: int, action: str):
+    """Every action on one ticket posts here with the version the person saw (R-TIC-10)."""
+    ticket = get_or_404(tickets_visible(request.user), pk=ticket_id)
+    version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+    user = request.user
+    form_class = _ACTIONS.get(action)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return render(
+            request, "tickets/detail.html", _detail_context(request, ticket, **{action: form}),
+            status=400,
+        )  # fmt: skip
+    d = form.cleaned_data if form is not None else {}
+    pending = ticket.handoffs.filter(status=HandoffStatus.PENDING).first()
+    calls = {
+        "handoff": lambda: services.ticket_handoff(
+            actor=user, ticket=ticket, version=version, to_department=d["to_department"],
+            to_user=d["to_user"], what=d["what"], why=d["why"], due_by=d["due_by"],
+        ),
+        "resolve": lambda: services.ticket_resolve(
+            actor=user, ticket=ticket, version=version, resolution=d["resolution"]
+        ),
+        "callback": lambda: services.ticket_record_callback(
+            actor=user, ticket=ticket, version=version, reached=d["reached"],
+            satisfaction=d["satisfaction"], note=d["note"],
+        ),
+        "reject": lambda: services.handoff_reject(
+            actor=user, handoff=pending, version=version, reason=d["reason"]
+        ),
+        "accept": lambda: services.handoff_accept(actor=user, handoff=pending, version=version),
+        "arbitrate": lambda: services.ticket_arbitrate(
+            actor=user, ticket=ticket, version=version, department=d["department"],
+            owner=d["owner"], decision=d["decision"],
+        ),
+        "charge": lambda: services.ticket_charge(
+            actor=user, ticket=ticket, version=version, item_code=d["item"].code,
+            quantity=d["quantity"],
+        ),
+        "payment": lambda: services.ticket_payment(
+            actor=user, ticket=ticket, version=version, amount=d["amount"], method=d["method"]
+        ),
+        "note": lambda: services.ticket_comment(actor=user, ticket=ticket, note=d["note"]),
+        "close": lambda: services.ticket_close(actor=user, ticket=ticket, version=version),
+        "merge": lambda: _merge(user, ticket, version, d["into"]),
+        "split": lambda: services.ticket_split(
+            actor=user, ticket=ticket, version=version, kind=d["kind"], title=d["title"],
+            description=d["description"],
+        ),
+        "state": lambda: services.ticket_transition(
+            actor=user, ticket=ticket, version=version, to_state=request.POST.get("to_state", ""),
+            note=request.POST.get("note", ""),
+        ),
+    }  # fmt: skip
+    if action not in calls or (action in {"accept", "reject"} and pending is None):
+        messages.error(request, _("That action is not available on this ticket."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
+    if form is not None:
+        done = apply_service(form, calls[action])
+        if done is None:
+            return render(
+                request, "tickets/detail.html",
+                _detail_context(request, ticket, **{action: form}), status=400,
+            )  # fmt: skip
+    else:
+        try:
+            calls[action]()
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("tickets:detail", ticket_id=ticket.pk)
+    messages.success(request, _("Done."))
+    return redirect("tickets:detail", ticket_id=ticket.pk)
+
+
+def _merge(user, ticket, version, number: str):
+    into = get_or_404(tickets_visible(user), number=number.strip())
+    return services.ticket_merge(
+        actor=user, ticket=ticket, version=version, into=into, into_version=into.version
+    )
+
+
+@login_required
+def handoff_list(request):
+    """Work contact forms waiting for my department's answer."""
+    check(request.user, "ticket.work")
+    forms = Handoff.objects.filter(status=HandoffStatus.PENDING, filed_after=False)
+    if request.user.department is not None:
+        forms = forms.filter(to_department__path__startswith=request.user.department.path)
+    forms = forms.select_related("ticket", "from_user", "to_department", "to_user")
+    return render(request, "tickets/handoffs.html", {"forms": forms})
+
+
+@login_required
+def settings_page(request):
+    """Time limits, complaint categories and the fee schedule, kept by the supervisor."""
+    check(request.user, "ticket.settings")
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        what = p.get("what")
+        calls = {
+            "limit": lambda: settings_services.time_limit_set(
+                actor=request.user, kind=p.get("kind", ""), priority=p.get("priority", ""),
+                response_minutes=p.get("response_minutes"),
+                resolution_minutes=p.get("resolution_minutes"), clock=p.get("clock", ""),
+            ),
+            "category": lambda: settings_services.complaint_category_create(
+                actor=request.user, name=p.get("name", ""),
+                parent=ComplaintCategory.objects.filter(pk=p.get("parent") or 0).first(),
+            ),
+            "category_active": lambda: settings_services.complaint_category_set_active(
+                actor=request.user,
+                category=get_or_404(ComplaintCategory, pk=p.get("category") or 0),
+                is_active=p.get("is_active") == "1",
+            ),
+            "fee": lambda: settings_services.fee_item_set(
+                actor=request.user, code=p.get("code", ""), name=p.get("name", ""),
+                unit=p.get("unit", ""), price=p.get("price", ""),
+                is_active=p.get("is_active") == "1",
+            ),
+        }  # fmt: skip
+        if what in calls:
+            try:
+                calls[what]()
+            except DomainError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("tickets:settings")
+    return render(
+        request,
+        "tickets/settings.html",
+        {
+            "limits": TimeLimit.objects.all(),
+            "categories": ComplaintCategory.objects.select_related("parent").order_by(
+                "parent__name", "name"
+            ),
+            "roots": ComplaintCategory.objects.filter(parent__isnull=True),
+            "fees": FeeItem.objects.all(),
+            "kinds": Kind.choices,
+            "priorities": Priority.choices,
+            "clocks": Clock.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def hot_spots(request):
+    """R-TIC-7: where the complaints are, by category, for a period (default: this month)."""
+    today = timezone.localdate()
+    since = _date(request.GET.get("since")) or today.replace(day=1)
+    until = _date(request.GET.get("until")) or today
+    rows = complaint_hot_spots(
+        request.user, since=_start(since), until=_start(until + dt.timedelta(days=1))
+    )
+    return render(request, "tickets/hotspots.html", {"rows": rows, "since": since, "until": until})
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

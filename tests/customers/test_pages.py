@@ -1,0 +1,219 @@
+"""Customer pages: list and search, the customer page, forms, reveal, blacklist, reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from kefu.audit.models import Action, AuditEntry
+from kefu.customers.models import Customer
+from kefu.org.roles import Role
+from tests import factories
+from tests.customers import factories as cf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_and_searches_customers_with_masked_phones(web):
+    """R-CUS-9 on the page; R-SEC-1 masking in lists."""
+    dept = factories.department()
+    cf.customer(department=dept, name="王小明", phone="13812345678")
+    cf.customer(department=dept, name="李四")
+    page = web(Role.CS_SUPERVISOR).get("/customers/", {"q": "小明"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "王小明" in html and "李四" not in html
+    assert "138****5678" in html and "13812345678" not in html
+
+
+def test_it_shows_the_customers_link_only_to_roles_that_may_see_customers(web):
+    assert "/customers/" in web(Role.AGENT).get("/").content.decode()
+    assert "/customers/" not in web(Role.SYSADMIN).get("/").content.decode()
+
+
+def test_it_refuses_the_list_to_a_role_without_customer_view(web):
+    assert web(Role.SYSADMIN).get("/customers/").status_code == 403
+
+
+def test_it_creates_a_customer_from_the_form(web):
+    dept = factories.department()
+    client = web(Role.CUSTOMER_MANAGER, department=dept)
+    r = client.post(
+        "/customers/new/",
+        {
+            "kind": "person",
+            "name": "赵敏",
+            "phone": "13711112222",
+            "department": dept.pk,
+            "customer_class": "potential",
+            "tags": "VIP，团购",
+        },
+    )
+    assert r.status_code == 302
+    customer = Customer.objects.get(name="赵敏")
+    assert customer.tags == ["VIP", "团购"]
+    assert r["Location"] == f"/customers/{customer.pk}/"
+
+
+def test_it_shows_a_bad_phone_on_the_form_without_saving(web):
+    dept = factories.department()
+    r = web(Role.CS_SUPERVISOR).post(
+        "/customers/new/",
+        {
+            "kind": "person",
+            "name": "赵敏",
+            "phone": "12",
+            "department": dept.pk,
+            "customer_class": "potential",
+        },
+    )
+    assert r.status_code == 200
+    assert "12" in r.content.decode() and "phone" in r.content.decode()
+    assert not Customer.objects.exists()
+
+
+def test_it_edits_a_customer_keeping_masked_fields_when_left_empty(web):
+    customer = cf.customer(phone="13812345678")
+    client = web(Role.CS_SUPERVISOR)
+    page = client.get(f"/customers/{customer.pk}/edit/")
+    assert "13812345678" not in page.content.decode()
+    r = client.post(
+        f"/customers/{customer.pk}/edit/",
+        {
+            "kind": "person",
+            "name": customer.name,
+            "occupation": "律师",
+            "department": customer.department_id,
+            "customer_class": "intended",
+            "phone": "",
+        },
+    )
+    assert r.status_code == 302
+    customer.refresh_from_db()
+    assert customer.occupation == "律师"
+    assert customer.phone == "13812345678"
+    assert customer.customer_class == "intended"
+
+
+def test_it_shows_everything_on_the_customer_page(web):
+    """R-CUS-8: contacts, contracts, warnings, blacklist state and timeline on one page."""
+    customer = cf.customer(kind="organisation", name="华润物业")
+    from kefu.customers import services
+    from kefu.org.permissions import SYSTEM
+
+    services.contact_create(actor=SYSTEM, customer=customer, name="刘主任", phone="13700001111")
+    contract = cf.contract(customer, number="HT-PAGE-1", amount="100")
+    for _i in range(3):
+        services.claim_create(
+            actor=SYSTEM,
+            contract=contract,
+            claimed_on="2026-01-05",
+            amount_claimed="90",
+            amount_paid="90",
+        )
+    services.customer_blacklist(actor=SYSTEM, customer=customer, reason="多次恶意索赔")
+    html = (
+        web(Role.AGENT, department=customer.department)
+        .get(f"/customers/{customer.pk}/")
+        .content.decode()
+    )
+    for text in ("刘主任", "137****1111", "HT-PAGE-1", "多次恶意索赔", "HT-PAGE-1"):
+        assert text in html
+    assert html.count('role="alert"') >= 3  # blacklist + two early warnings
+
+
+def test_it_reveals_a_field_on_the_page_with_a_reason(web):
+    """R-SEC-1: the reveal button posts a reason; the value shows to this user and is recorded."""
+    customer = cf.customer(phone="13812345678")
+    client = web(Role.CS_SUPERVISOR)
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert f'hx-post="/customers/{customer.pk}/reveal/"' in page
+    r = client.post(
+        f"/customers/{customer.pk}/reveal/",
+        {"field": "phone", "reason": "回访核对"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 200
+    assert "13812345678" in r.content.decode()
+    assert AuditEntry.objects.filter(action=Action.REVEAL, reason="回访核对").count() == 1
+    r = client.post(f"/customers/{customer.pk}/reveal/", {"field": "phone", "reason": ""})
+    assert r.status_code == 400
+    assert "13812345678" not in r.content.decode()
+
+
+def test_it_has_no_reveal_button_for_an_agent(web):
+    customer = cf.customer(phone="13812345678")
+    client = web(Role.AGENT, department=customer.department)
+    assert 'name="reason"' not in client.get(f"/customers/{customer.pk}/").content.decode()
+    r = client.post(f"/customers/{customer.pk}/reveal/", {"field": "phone", "reason": "看看"})
+    assert r.status_code == 403
+    assert "13812345678" not in r.content.decode()
+
+
+def test_it_blacklists_from_the_page_and_refuses_a_contract_form(web):
+    """R-CUS-5 on the pages: the contract form shows the refusal naming the entry."""
+    customer = cf.customer()
+    client = web(Role.CS_SUPERVISOR)
+    r = client.post(f"/customers/{customer.pk}/blacklist/", {"reason": "拖欠费用", "until": ""})
+    assert r.status_code == 302
+    entry = customer.blacklist.get()
+    r = client.post(
+        f"/customers/{customer.pk}/contracts/new/",
+        {"number": "HT-9", "amount": "10", "signed_on": "2026-01-01"},
+    )
+    assert r.status_code == 200
+    assert f"#{entry.pk}" in r.content.decode()
+    r = client.post(f"/customers/blacklist/{entry.pk}/lift/", {"reason": "已结清"})
+    assert r.status_code == 302
+    r = client.post(
+        f"/customers/{customer.pk}/contracts/new/",
+        {"number": "HT-9", "amount": "10", "signed_on": "2026-01-01"},
+    )
+    assert r.status_code == 302
+
+
+def test_it_answers_404_for_an_unknown_customer_page(web):
+    assert web(Role.CS_SUPERVISOR).get("/customers/999999/").status_code == 404
+
+
+def test_it_shows_the_quality_lists_and_their_xlsx(web):
+    """R-CUS-4 on screen and as xlsx."""
+    cf.customer(name="差信用", credit="poor")
+    client = web(Role.CS_SUPERVISOR)
+    assert "差信用" in client.get("/customers/quality/").content.decode()
+    r = client.get("/customers/quality/", {"format": "xlsx"})
+    assert r.status_code == 200
+    assert r.content[:2] == b"PK"
+
+
+def test_it_runs_grading_from_the_page(web):
+    customer = cf.customer()
+    cf.contract(customer)
+    client = web(Role.CS_SUPERVISOR)
+    assert client.post("/customers/grading/", {"action": "propose"}).status_code == 302
+    assert customer.name in client.get("/customers/grading/").content.decode()
+    r = client.post("/customers/grading/", {"action": "approve", f"first_{customer.pk}": "B"})
+    assert r.status_code == 302
+    customer.refresh_from_db()
+    assert customer.first_grade == "B"
+
+
+def test_it_merges_a_duplicate_from_the_page(web):
+    survivor = cf.customer(phone="13812345678")
+    from kefu.customers import services
+    from kefu.org.permissions import SYSTEM
+
+    dup = services.customer_create(
+        actor=SYSTEM,
+        department=survivor.department,
+        name="重复",
+        phone="13812345678",
+        allow_duplicate=True,
+    )
+    client = web(Role.CS_SUPERVISOR)
+    assert f"#{dup.pk}" in client.get("/customers/duplicates/").content.decode()
+    r = client.post(f"/customers/{survivor.pk}/merge/", {"duplicate": survivor.pk})
+    assert r.status_code == 200  # refused on the form
+    r = client.post(f"/customers/{survivor.pk}/merge/", {"duplicate": dup.pk, "reason": "同一人"})
+    assert r.status_code == 302
+    dup.refresh_from_db()
+    assert dup.merged_into == survivor

@@ -1,0 +1,148 @@
+"""R-CUS-9: search by any part of name, phone digits, company, address or ID, in Chinese."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kefu.customers import search, selectors, services
+from kefu.org.permissions import SYSTEM
+from kefu.org.roles import Role
+from tests import factories
+from tests.customers import factories as cf
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(user, q):
+    return set(selectors.customer_search(user, q).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def people():
+    dept = factories.department()
+    wang = cf.customer(
+        department=dept,
+        name="王小明",
+        phone="13812345678",
+        company="北京建工集团",
+        address="北京市朝阳区建国路88号",
+        id_number=cf.id_number(),
+    )
+    li = cf.customer(
+        department=dept,
+        name="李明华",
+        phone="13987654321",
+        company="上海浦东发展银行",
+        address="上海市浦东新区世纪大道100号",
+    )
+    return wang, li, factories.user(Role.CS_SUPERVISOR)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("王", {"wang"}),
+        ("小明", {"wang"}),
+        ("王小明", {"wang"}),
+        ("明", {"wang", "li"}),
+        ("5678", {"wang"}),
+        ("138 1234", {"wang"}),
+        ("建工", {"wang"}),
+        ("浦东发展", {"li"}),
+        ("朝阳区建国路", {"wang"}),
+        ("世纪大道100", {"li"}),
+        ("赵", set()),
+    ],
+)
+def test_it_finds_customers_by_any_part_of_name_phone_company_or_address(people, query, expected):
+    """R-CUS-9: any part, one character or many, Chinese or digits."""
+    wang, li, user = people
+    by_name = {"wang": wang.pk, "li": li.pk}
+    assert _ids(user, query) == {by_name[n] for n in expected}
+
+
+def test_it_finds_customers_by_part_of_the_id_number(people):
+    wang, _li, user = people
+    assert _ids(user, wang.id_number[-6:]) == {wang.pk}
+    assert _ids(user, wang.id_number.lower()) == {wang.pk}
+
+
+def test_it_keeps_the_index_in_step_with_changes_and_merges(people):
+    """R-CUS-9: the services keep the index in sync."""
+    wang, li, user = people
+    services.customer_update(actor=SYSTEM, customer=wang, name="王大明")
+    assert _ids(user, "小明") == set()
+    assert _ids(user, "大明") == {wang.pk}
+    services.customer_merge(actor=SYSTEM, survivor=li, duplicate=wang)
+    assert _ids(user, "大明") == set()
+
+
+def test_it_searches_only_customers_the_user_may_see(people):
+    wang, _li, _user = people
+    outsider = factories.user(Role.AGENT, department=factories.department())
+    assert _ids(outsider, "王") == set()
+
+
+def test_it_searches_through_the_api(api, people):
+    wang, _li, _user = people
+    r = api(Role.CS_SUPERVISOR).get("customers", q="建国路")
+    assert r.status_code == 200
+    assert [c["id"] for c in r.json()["items"]] == [wang.pk]
+
+
+def test_it_finds_nothing_for_punctuation_only():
+    user = factories.user(Role.CS_SUPERVISOR)
+    cf.customer()
+    assert _ids(user, "--- !!") == set()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    text=st.text(alphabet="王李张明华小大北京市区路号0123456789", min_size=1, max_size=12),
+    start=st.integers(min_value=0, max_value=11),
+    length=st.integers(min_value=1, max_value=12),
+)
+def test_it_matches_every_substring_by_the_gram_scheme(text, start, length):
+    """R-CUS-9: for any value, every substring's query matches its grams (pure check)."""
+    q = text[start : start + length]
+    if not q:
+        return
+    tokens = search.grams(text)
+    expression = search.fts_query(q)
+    if len(q) <= search.GRAM:
+        assert any(t.startswith(q) for t in tokens), expression
+    else:
+        wanted = [q[i : i + search.GRAM] for i in range(len(q) - search.GRAM + 1)]
+        joined = " " + " ".join(tokens) + " "
+        assert " " + " ".join(wanted) + " " in joined
+
+
+def test_it_caps_a_very_broad_search_and_says_so(web, monkeypatch):
+    """R-CUS-9: a query matching more than the limit answers with the newest, and says so."""
+    from kefu.customers import views
+
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 2)
+    dept = factories.department()
+    made = [cf.customer(department=dept, name=f"王{n}号") for n in range(3)]
+    user = factories.user(Role.CS_SUPERVISOR)
+    assert _ids(user, "王") == {made[1].pk, made[2].pk}
+    html = web(Role.CS_SUPERVISOR).get("/customers/", {"q": "王"}).content.decode()
+    assert 'role="status"' in html
+
+
+def test_it_answers_dense_and_selective_queries_by_their_own_paths(monkeypatch):
+    """R-CUS-9 on PostgreSQL: a common query reads the newest rows, a rare one the GIN index."""
+    if search.uses_fts():
+        pytest.skip("the PostgreSQL search paths")
+    monkeypatch.setattr(search, "_PROBE_ROWS", 2)
+    dept = factories.department()
+    li = cf.customer(department=dept, name="李雷", address="上海市浦东新区")
+    wangs = [cf.customer(department=dept, name=f"王{n}明") for n in range(4)]
+    user = factories.user(Role.CS_SUPERVISOR)
+    assert _ids(user, "王") == {c.pk for c in wangs}  # dense: the probe found it everywhere
+    assert _ids(user, "李雷") == {li.pk}  # selective: the index
+    assert _ids(user, "浦东新区") == {li.pk}  # selective, longer than a gram
+    assert _ids(user, "赵") == set()

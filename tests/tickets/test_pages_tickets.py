@@ -1,0 +1,92 @@
+"""Ticket pages: record a contact, act on it, see refusals as messages (never a 500)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from kefu.org.roles import Role
+from kefu.tickets.models import Ticket
+from kefu.tickets.states import State
+from tests import factories
+from tests.customers import factories as cf
+from tests.tickets import factories as tf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_records_a_contact_from_the_page_and_shows_open_tickets_first(web):
+    agent = tf.agent()
+    customer = cf.customer(department=agent.department, name="李娜")
+    earlier = tf.ticket(actor=agent, customer=customer, kind="fault", title="停电")
+    client = web(user=agent)
+    form = client.get(f"/tickets/new/?customer={customer.pk}").content.decode()
+    assert "李娜" in form and earlier.number in form
+    saved = client.post(
+        "/tickets/new/",
+        {"customer": customer.pk, "kind": "inquiry", "channel": "phone", "priority": "normal",
+         "description": "询问停电何时恢复"},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    ticket = Ticket.objects.exclude(pk=earlier.pk).get()
+    assert ticket.repeat_of == earlier
+    page = client.get(saved["Location"]).content.decode()
+    assert ticket.number in page and "周" not in ticket.number
+
+
+def test_it_shows_a_refusal_on_the_form_not_a_500(web):
+    client = web(user=tf.agent())
+    page = client.post(
+        "/tickets/new/", {"kind": "inquiry", "channel": "phone", "priority": "normal",
+                          "description": "匿名来电"},
+    )  # fmt: skip
+    assert page.status_code == 200
+    assert "form-errors" in page.content.decode() or "field-error" in page.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_it_resolves_from_the_page_and_refuses_a_stale_form(web):
+    agent = tf.agent()
+    ticket = tf.ticket(actor=agent)
+    client = web(user=agent)
+    url = f"/tickets/{ticket.pk}/resolve/"
+    assert client.post(url, {"version": ticket.version, "resolution": "已答复"}).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.state == State.RESOLVED
+    stale = client.post(f"/tickets/{ticket.pk}/close/", {"version": ticket.version - 1})
+    assert stale.status_code == 302
+    follow = client.get(stale["Location"]).content.decode()
+    assert "messages" in follow
+    ticket.refresh_from_db()
+    assert ticket.state == State.RESOLVED
+
+
+def test_it_shows_the_receiving_department_the_accept_and_reject_buttons(web):
+    agent = tf.agent()
+    engineering = factories.department(name="工程部")
+    tech = factories.user(Role.TECH_SERVICE, department=engineering)
+    ticket = tf.ticket(actor=agent, kind="fault")
+    client = web(user=agent)
+    due = timezone.localtime(timezone.now() + dt.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
+    sent = client.post(
+        f"/tickets/{ticket.pk}/handoff/",
+        {"version": ticket.version, "to_department": engineering.pk, "what": "检修",
+         "why": "设备故障", "due_by": due},
+    )  # fmt: skip
+    assert sent.status_code == 302
+    receiver = web(user=tech)
+    page = receiver.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'id="answer-handoff"' in page
+    assert "检修" in receiver.get("/tickets/handoffs/").content.decode()
+
+
+def test_it_lists_the_queues_and_exports_xlsx(web):
+    agent = tf.agent()
+    tf.ticket(actor=agent, kind="fault")
+    client = web(user=agent)
+    page = client.get("/tickets/?queue=first").content.decode()
+    assert 'id="ticket-list"' in page and "GD" in page
+    export = client.get("/tickets/?queue=first&format=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
