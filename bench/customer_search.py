@@ -217,6 +217,7 @@ def main() -> None:
                 "database": f"{vendor} {version}",
                 "machine": platform.platform(),
                 "python": sys.version.split()[0],
+                "generated_this_run": args.count - have,
                 "generate_seconds": round(generated_s, 1),
                 "unit": "milliseconds",
                 "page_size": PAGE,

@@ -118,17 +118,20 @@ def _http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from kefu.audit.api import router as audit_router
-    from kefu.callcenter.api import cti_router, router as callcenter_router
+    from kefu.callcenter.api import cti_router
+    from kefu.callcenter.api import router as callcenter_router
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
-    from kefu.tickets.api import router as tickets_router
+    from kefu.followups.api import router as followups_router
     from kefu.org.api import router as org_router
+    from kefu.tickets.api import router as tickets_router
 
     api.add_router("/", core_router)
     api.add_router("/org", org_router)
     api.add_router("/audit", audit_router)
     api.add_router("/customers", customers_router)
     api.add_router("/tickets", tickets_router)
+    api.add_router("/followups", followups_router)
     api.add_router("/callcenter", callcenter_router)
     api.add_router("/cti", cti_router)
 

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.tickets",
     "kefu.callcenter",
+    "kefu.followups",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,7 @@ urlpatterns = [
     path("audit/", include(audit_patterns)),
     path("customers/", include("kefu.customers.urls", namespace="customers")),
     path("tickets/", include("kefu.tickets.urls", namespace="tickets")),
+    path("followups/", include("kefu.followups.urls", namespace="followups")),
     path("callcenter/", include("kefu.callcenter.urls", namespace="callcenter")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),

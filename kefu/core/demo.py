@@ -176,6 +176,15 @@ def _tickets(rng: random.Random) -> None:
 DEMO_STEPS.append(("tickets", _tickets))
 
 
+def _followups(rng: random.Random) -> None:
+    from kefu.followups.demo import load_followups
+
+    load_followups(rng)
+
+
+DEMO_STEPS.append(("followups", _followups))
+
+
 def _calls(rng: random.Random) -> None:
     from kefu.callcenter.demo import load_calls
 

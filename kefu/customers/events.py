@@ -69,8 +69,10 @@ def class_changed(customer, *, actor, old: str, new: str, reason: str, contract=
 
 
 def grade_changed(customer, *, actor, field: str, old: str, new: str):
+    from kefu.customers.models import GradeChange
+
     label = _("Value grade") if field == "first_grade" else _("Relationship grade")
-    summary = f"{label}: {old or '—'} → {new or '—'}"
+    summary = f"{label}: {GradeChange.label(field, old)} → {GradeChange.label(field, new)}"
     return _add(customer, Kind.GRADE_CHANGED, summary, actor=actor)
 
 

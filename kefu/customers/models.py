@@ -390,6 +390,20 @@ class GradeChange(models.Model):
     def __str__(self) -> str:
         return f"{self.customer_id} {self.field}: {self.from_grade or '-'} -> {self.to_grade}"
 
+    @staticmethod
+    def label(field: str, grade: str) -> str:
+        if not grade:
+            return "—"
+        return str(SecondGrade(grade).label) if field == "second_grade" else grade
+
+    @property
+    def from_label(self) -> str:
+        return self.label(self.field, self.from_grade)
+
+    @property
+    def to_label(self) -> str:
+        return self.label(self.field, self.to_grade)
+
 
 class TimelineEvent(models.Model):
     """One line of a customer's timeline (R-CUS-8); written only through events.py."""

@@ -192,6 +192,56 @@ _TABLE += [
     ),
 ]
 
+# Follow-ups, surveys, mystery customers, campaigns (R-FUP-*). Customer managers own the
+# callbacks of their customers (DEPARTMENT scope); the supervisor sees and runs all of them.
+_TABLE += [
+    Permission(
+        "followup.view",
+        gettext_lazy("see callbacks and follow-up tasks"),
+        {R.GM: A, R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A, R.AUDITOR: A}
+        | {R.CUSTOMER_MANAGER: D, R.TEAM_LEAD: D, R.AGENT: D, R.MARKETING: D},
+    ),
+    Permission(
+        "followup.record",
+        gettext_lazy("record the result of a callback or follow-up contact"),
+        {R.CS_SUPERVISOR: A, R.CUSTOMER_MANAGER: D, R.TEAM_LEAD: D, R.AGENT: D, R.MARKETING: D},
+    ),
+    Permission(
+        "followup.supervise",
+        gettext_lazy("generate callback plans and see overdue callbacks"),
+        {R.CS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "followup.campaign",
+        gettext_lazy("open the December demand campaign and export it"),
+        {R.CS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "followup.survey_manage",
+        gettext_lazy("build satisfaction surveys"),
+        {R.CS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "followup.survey_send",
+        gettext_lazy("send survey links to customers"),
+        {R.CS_SUPERVISOR: A, R.CUSTOMER_MANAGER: D, R.TEAM_LEAD: D},
+    ),
+    Permission(
+        "followup.survey_phone",
+        gettext_lazy("fill in a survey with a customer on the phone"),
+        {R.CS_SUPERVISOR: A, R.CUSTOMER_MANAGER: D, R.TEAM_LEAD: D, R.AGENT: D},
+    ),
+    Permission(
+        "followup.survey_results",
+        gettext_lazy("see survey results and their trend"),
+        {R.GM: A, R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A},
+    ),
+    Permission(
+        "followup.mystery",
+        gettext_lazy("run mystery customer programmes"),
+        {R.CS_SUPERVISOR: A, R.DIRECTOR: A, R.BUSINESS_SUPERVISOR: A},
+    ),
+]
 
 # Call centre (R-CC-*): figures for those who run or watch the hotline; imports, the PBX
 # link and staffing for the supervisor; recordings for those who review calls.
@@ -200,8 +250,13 @@ _TABLE += [
         "callcenter.view",
         gettext_lazy("see calls and call-centre statistics"),
         {
-            R.AGENT: D, R.TEAM_LEAD: D, R.CS_SUPERVISOR: A, R.DIRECTOR: A, R.GM: A,
-            R.BUSINESS_SUPERVISOR: A, R.AUDITOR: A,
+            R.AGENT: D,
+            R.TEAM_LEAD: D,
+            R.CS_SUPERVISOR: A,
+            R.DIRECTOR: A,
+            R.GM: A,
+            R.BUSINESS_SUPERVISOR: A,
+            R.AUDITOR: A,
         },
     ),  # fmt: skip
     Permission(
