@@ -63,7 +63,12 @@ def _choice(field: str, value: str, choices, label: str) -> str:
 
 def _lock(ticket: Ticket, version: int | None) -> Ticket:
     """R-TIC-10: lock the row and refuse a change made on a stale view."""
-    locked = Ticket.objects.select_for_update().select_related("updated_by").get(pk=ticket.pk)
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
+    locked = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=ticket.pk)
+    )
     if version is not None and locked.version != version:
         who = locked.updated_by.display_name if locked.updated_by else _("someone")
         raise Conflict(
