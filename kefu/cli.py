@@ -17,6 +17,7 @@ COMMANDS = [
     ("staffing", "Erlang seats for one interval: --calls N --aht SECONDS [--target-sl 0.8]"),
     ("forecast", "forecast a week's calls and seats from the call history [--week YYYY-Www]"),
     ("roster", "build the week's roster of named agents: --week YYYY-Www [--json]"),
+    ("followups-generate", "plan callbacks, complaint callbacks and upkeep [--today YYYY-MM-DD]"),
     ("token", "API tokens: token create USERNAME | token list [USERNAME] | token revoke ID"),
     ("check", "check the configuration (add --deploy for production)"),
     ("shell", "a Python shell with Kefu loaded"),
