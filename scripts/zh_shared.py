@@ -21,4 +21,10 @@ ZH = {
     "A resolved complaint is called back within": "投诉办结后回访的期限",
     "A survey or observation link expires after": "调查或观察链接的有效期",
     "December demand campaign: customer grades contacted": "十二月新需求征集：联系的客户等级",
+    "My callbacks": "我的回访",
+    "Due within a week": "一周内到期",
+    "Overdue": "已逾期",
+    "All my follow-ups": "我的全部回访任务",
+    "%(n)s overdue": "%(n)s 张已超时",
+    "Due first": "最先到期",
 }

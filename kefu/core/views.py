@@ -13,6 +13,7 @@ from kefu import policy as policies
 from kefu.audit.models import AuditEntry
 from kefu.core.calendar_services import calendar_year_set, calendar_year_summary
 from kefu.core.forms import apply_service
+from kefu.core.home import panels_for
 from kefu.core.models import Notification
 from kefu.core.notify import notifications_mark_read, unread_count
 from kefu.core.selectors import system_status
@@ -39,6 +40,7 @@ def home(request):
     if allowed(user, "audit.read"):
         context["recent_audit"] = list(AuditEntry.objects.all()[:8])
     context["can_manage_staff"] = allowed(user, "staff.manage")
+    context["panels"] = panels_for(request)
     return render(request, "core/home.html", context)
 
 

@@ -65,6 +65,11 @@ def _filter(tickets, params):
         tickets = tickets.filter(channel=channel)
     if params.get("customer", "").isdigit():
         tickets = tickets.filter(customer_id=int(params["customer"]))
+    since, until = _date(params.get("since")), _date(params.get("until"))
+    if since:
+        tickets = tickets.filter(created_at__gte=_start(since))
+    if until:
+        tickets = tickets.filter(created_at__lt=_start(until + dt.timedelta(days=1)))
     q = params.get("q", "").strip()
     if q:
         tickets = tickets.filter(number__icontains=q) | tickets.filter(title__icontains=q)

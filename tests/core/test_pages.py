@@ -167,3 +167,18 @@ def test_it_lists_and_marks_notifications_through_the_api(api):
     assert client.get("notifications", unread=True).json()["count"] == 2
     assert client.post("notifications/read", {}).json()["marked"] == 2
     assert client.get("notifications", unread=True).json()["count"] == 0
+
+
+def test_it_shows_an_agent_their_tickets_and_callbacks_on_the_home_page(web):
+    from tests.tickets import factories as tf
+
+    agent = tf.agent()
+    tf.ticket(actor=agent, kind="fault")
+    html = web(user=agent).get("/").content.decode()
+    assert 'id="home-tickets"' in html and "/tickets/new/" in html
+    assert 'id="home-followups"' in html
+
+
+def test_it_shows_no_ticket_panel_to_a_role_without_tickets(web):
+    html = web(Role.SYSADMIN).get("/").content.decode()
+    assert 'id="home-tickets"' not in html
