@@ -43,7 +43,7 @@ _POLICIES = [
         3,
         _("Frequent claims: number of claims"),
         "R-CUS-6",
-        _("claims"),
+        _("claims (count)"),
         1,
         100,
     ),

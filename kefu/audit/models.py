@@ -26,7 +26,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class Action(models.TextChoices):
-    CREATE = "create", _("created")
+    CREATE = "create", _("record created")
     UPDATE = "update", _("changed")
     DELETE = "delete", _("deleted")
     REVEAL = "reveal", _("revealed personal data")

@@ -44,7 +44,7 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     holidays = models.JSONField(_("holidays"), default=list)
     makeup_workdays = models.JSONField(_("make-up workdays"), default=list)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(_("basis (notice)"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -24,7 +24,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), "home", "org.view"),
-    NavItem(_("Organisation"), "org:tree", "org.view"),
+    NavItem(_("Organisation chart"), "org:tree", "org.view"),
     NavItem(_("Staff"), "org:staff_list", "org.view"),
     NavItem(_("Customers"), "customers:list", "customer.view"),
     NavItem(_("Tickets"), "tickets:queue", "ticket.view"),

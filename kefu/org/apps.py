@@ -7,4 +7,4 @@ from django.utils.translation import gettext_lazy as _
 class OrgConfig(AppConfig):
     name = "kefu.org"
     label = "org"
-    verbose_name = _("Organisation")
+    verbose_name = _("Organisation chart")

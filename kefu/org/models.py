@@ -22,7 +22,7 @@ class Department(models.Model):
     (R-SEC-3) needs on every list.
     """
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("department name"), max_length=100)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -140,7 +140,7 @@ class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 of the secret is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("token name"), max_length=100)
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

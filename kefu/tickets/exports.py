@@ -13,8 +13,8 @@ def _t(value) -> str:
 def tickets_xlsx(tickets, *, filename: str):
     """A ticket list as the person sees it, one row per ticket (customer names only, no phones)."""
     header = [
-        _("Number"), _("Kind"), _("Channel"), _("State"), _("Title"), _("Customer"),
-        _("First responder"), _("Owner"), _("Department"), _("Recorded at"), _("Respond by"),
+        _("Ticket number"), _("Kind"), _("Channel"), _("State"), _("Subject"), _("Customer"),
+        _("First responder"), _("Handler"), _("Department"), _("Recorded at"), _("Respond by"),
         _("Resolve by"), _("Resolved at first contact"), _("Repeat contacts"),
         _("Escalation level"),
     ]  # fmt: skip

@@ -17,7 +17,7 @@ class TicketForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Subject"), max_length=200, required=False)
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -105,7 +105,7 @@ class MergeForm(forms.Form):
 
 class SplitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Subject"), max_length=200, required=False)
     description = forms.CharField(
         label=_("The other matter"), widget=forms.Textarea(attrs={"rows": 3})
     )

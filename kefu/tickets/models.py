@@ -49,7 +49,7 @@ class Clock(models.TextChoices):
 class ComplaintCategory(models.Model):
     """A node of the complaint category tree the supervisor keeps (R-TIC-7 hot spots)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("category name"), max_length=100)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -92,7 +92,7 @@ class FeeItem(models.Model):
     """One line of the fee schedule (收费标准) for paid services (R-TIC-8)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("service name"), max_length=100)
     unit = models.CharField(_("unit"), max_length=20, default="次")
     price = models.DecimalField(_("price (yuan)"), max_digits=10, decimal_places=2)
     is_active = models.BooleanField(_("active"), default=True)
@@ -107,14 +107,14 @@ class FeeItem(models.Model):
 
 
 class Ticket(models.Model):
-    number = models.CharField(_("number"), max_length=24, unique=True)
+    number = models.CharField(_("ticket number"), max_length=24, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     is_major = models.BooleanField(_("major matter"), default=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("what happened"))
     customer = models.ForeignKey(
         "customers.Customer",
@@ -142,7 +142,7 @@ class Ticket(models.Model):
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
+        verbose_name=_("handler"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -261,7 +261,7 @@ class Ticket(models.Model):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", _("recorded")
+    CREATED = "created", _("ticket recorded")
     STATE = "state", _("state changed")
     HANDOFF = "handoff", _("handed off")
     HANDOFF_ACCEPTED = "handoff_accepted", _("hand-off accepted")

@@ -21,9 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from waitress import serve
 
+        # Collect first: WhiteNoise indexes the static folder when the application loads.
+        call_command("collectstatic", interactive=False, verbosity=0)
         from kefu.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker"])  # noqa: S603
