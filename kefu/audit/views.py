@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from kefu.audit.models import Action
 from kefu.audit.selectors import audit_entries
+from kefu.core.forms import date_param
 
 
 def _day(value: str) -> dt.datetime | None:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
+    day = date_param(value)
+    if day is None:
         return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 

@@ -116,6 +116,8 @@ def business_hours() -> BusinessHours:
 
 def calendar_year_summary(year: int) -> dict:
     """What the calendar page and API show for one year: its source, off days and workdays."""
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed.on("year", _("The year must be between 2000 and 2100."))
     cal = work_calendar()
     source = cal.source(year)
     row = CalendarYear.objects.filter(year=year).first()

@@ -26,3 +26,27 @@ def apply_service(form: forms.Form, call: Callable[[], object]) -> object | None
         if not placed:
             form.add_error(None, exc.message)
         return None
+
+
+def int_param(value, *, minimum: int = 1, maximum: int = 2**31 - 1) -> int | None:
+    """A whole number from a query string or form field, or None: never a ValueError.
+
+    ``str.isdigit`` accepts characters such as "²" that ``int`` refuses, so this
+    checks with ``isdecimal`` and the bounds of the database's integer column.
+    """
+    text = str(value or "").strip()
+    if not text.isdecimal() or not text.isascii():
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+def date_param(value, *, first_year: int = 2000, last_year: int = 2100):
+    """A date from YYYY-MM-DD within a sane range of years, or None."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+    return day if first_year <= day.year <= last_year else None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kefu import policy as policies
 from kefu.audit.models import AuditEntry
 from kefu.core.calendar_services import calendar_year_set, calendar_year_summary
-from kefu.core.forms import apply_service
+from kefu.core.forms import apply_service, int_param
 from kefu.core.home import panels_for
 from kefu.core.models import Notification
 from kefu.core.notify import notifications_mark_read, unread_count
@@ -144,11 +144,7 @@ def calendar_page(request):
     check(request.user, "policy.view")
     can_edit = allowed(request.user, "calendar.manage")
     this_year = timezone.localdate().year
-    initial_year = (
-        int(request.GET.get("year", this_year + 1))
-        if request.GET.get("year", "").isdigit()
-        else this_year + 1
-    )
+    initial_year = int_param(request.GET.get("year"), minimum=2000, maximum=2100) or (this_year + 1)
     summary = calendar_year_summary(initial_year)
     form = CalendarYearForm(
         request.POST or None,

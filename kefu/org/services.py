@@ -20,7 +20,7 @@ from kefu.audit.models import Action
 from kefu.audit.services import audit_record, snapshot
 from kefu.errors import Conflict, ValidationFailed
 from kefu.org.models import ApiToken, Department, Position, User, UserRole
-from kefu.org.permissions import check
+from kefu.org.permissions import Scope, check
 from kefu.org.roles import Role
 
 _STAFF_FIELDS = ["username", "full_name", "phone", "email", "department", "position", "is_active"]
@@ -166,6 +166,33 @@ def _validate_roles(roles: list[str]) -> list[str]:
     return sorted(set(roles))
 
 
+# Roles with company-wide reach: only an actor whose staff.manage scope is the whole
+# company may grant them (a director allocates staff inside their own department).
+_OVERSIGHT_ROLES = {Role.SYSADMIN, Role.AUDITOR, Role.GM, Role.DIRECTOR}
+
+
+def _check_scoped_grant(
+    actor, *, scope, target: User | None, department, roles: list[str] | None
+) -> None:
+    if scope != Scope.DEPARTMENT:
+        return
+    if department is None:
+        raise ValidationFailed.on(
+            "department", _("Staff you manage must belong to a department of yours.")
+        )
+    if roles is None:
+        return
+    if target is not None and target.pk == actor.pk:
+        raise ValidationFailed.on("roles", _("You cannot change your own roles."))
+    wide = sorted(r for r in roles if r in _OVERSIGHT_ROLES)
+    if wide:
+        raise ValidationFailed.on(
+            "roles",
+            _("Only a company-wide administrator can grant %(roles)s.")
+            % {"roles": ", ".join(str(Role(r).label) for r in wide)},
+        )
+
+
 def _validate_position(department: Department | None, position: Position | None) -> None:
     if position is not None and (department is None or position.department_id != department.pk):
         raise ValidationFailed.on(
@@ -195,11 +222,12 @@ def staff_create(
     validate: bool = True,
 ) -> User:
     """Create a member of staff with department, position and roles."""
-    check(actor, "staff.manage", department=department)
+    scope = check(actor, "staff.manage", department=department)
     username = _require_text("username", username, _("Login name"), 150)
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(message=_("The login name %(u)s is already taken.") % {"u": username})
     roles = _validate_roles(list(roles))
+    _check_scoped_grant(actor, scope=scope, target=None, department=department, roles=roles)
     _validate_position(department, position)
     user = User(
         username=username,
@@ -235,7 +263,7 @@ def staff_update(
     reason: str = "",
 ) -> User:
     """Change a staff member's details, department, position, roles or active flag."""
-    check(actor, "staff.manage", department=user.department)
+    scope = check(actor, "staff.manage", department=user.department)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = snapshot(user, _STAFF_FIELDS) | {"roles": sorted(user.role_codes)}
     if department is not False:
@@ -260,6 +288,9 @@ def staff_update(
         user.is_active = is_active
     if roles is not None:
         roles = _validate_roles(roles)
+        _check_scoped_grant(
+            actor, scope=scope, target=user, department=user.department, roles=roles
+        )
         if user.pk == actor.pk and Role.SYSADMIN in before["roles"] and Role.SYSADMIN not in roles:
             raise ValidationFailed.on(
                 "roles", _("You cannot remove your own system administrator role.")

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kefu.core.forms import apply_service
+from kefu.core.forms import apply_service, int_param
 from kefu.errors import get_or_404
 from kefu.org import services
 from kefu.org.forms import DepartmentForm, PositionForm, StaffCreateForm, StaffForm
@@ -89,8 +89,8 @@ def staff_list(request):
         staff = staff.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     if role in Role.values:
         staff = staff.filter(role_rows__role=role)
-    if dept_id.isdigit():
-        dept = Department.objects.filter(pk=int(dept_id)).first()
+    if int_param(dept_id) is not None:
+        dept = Department.objects.filter(pk=int_param(dept_id)).first()
         if dept:
             staff = staff.filter(department__path__startswith=dept.path)
     page = Paginator(staff.order_by("department__path", "username"), 50).get_page(

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from kefu.customers.masking import mask
 from kefu.customers.selectors import customers_visible
 from kefu.customers.validators import normalise_phone
 from kefu.errors import Conflict, ValidationFailed, get_or_404
@@ -79,6 +81,11 @@ class TicketOut(Schema):
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
     version: int = Field(..., description="send it back with every change (R-TIC-10)")
+
+    @staticmethod
+    def resolve_phone(obj) -> str:
+        # R-SEC-1: the caller's number as everyone without reveal sees it.
+        return mask("phone", obj.phone)
 
     @staticmethod
     def resolve_customer_name(obj) -> str | None:
@@ -232,7 +239,9 @@ def _detail(request, ticket_id: int):
 def _filtered(request, queue, kind, state, channel, customer_id, q, since, until):
     if queue not in QUEUES:
         raise ValidationFailed.on(
-            "queue", f"queue must be one of {', '.join(QUEUES)}; got {queue!r}"
+            "queue",
+            _("queue must be one of %(queues)s; got %(q)r.")
+            % {"queues": ", ".join(QUEUES), "q": queue},
         )
     tickets = ticket_queue(request.user, queue)
     if kind:
@@ -296,7 +305,7 @@ def ticket_matches(request, customer_id: int | None = None, phone: str = ""):
         customer = get_or_404(customers_visible(request.user), pk=customer_id)
     phone = normalise_phone(phone) if phone else ""
     if customer is None and not phone:
-        raise ValidationFailed.on("customer_id", "give customer_id or phone")
+        raise ValidationFailed.on("customer_id", _("Give customer_id or phone."))
     return list(related_tickets(customer=customer, phone=phone)[:20])
 
 
@@ -379,7 +388,7 @@ def ticket_handoff(request, ticket_id: int, payload: HandoffIn):
 def _pending(ticket):
     pending = ticket.handoffs.filter(status=HandoffStatus.PENDING, filed_after=False).first()
     if pending is None:
-        raise Conflict(message="No work contact form on this ticket is waiting for an answer.")
+        raise Conflict(message=_("No work contact form on this ticket is waiting for an answer."))
     return pending
 
 
@@ -621,7 +630,9 @@ def fee_put(request, code: str, payload: FeeIn):
 @router.get("/reports/hot-spots", response=list[HotSpotOut], summary="Complaints by category")
 def hot_spot_list(request, since: dt.date, until: dt.date):
     if until < since:
-        raise ValidationFailed.on("until", "until must not be before since")
+        raise ValidationFailed.on("until", _("'until' must not be before 'since'."))
+    if since.year < 2000 or until.year > 2100:
+        raise ValidationFailed.on("until", _("Dates must lie between 2000 and 2100."))
     return complaint_hot_spots(
         request.user,
         since=timezone.make_aware(dt.datetime.combine(since, dt.time.min)),

@@ -84,11 +84,20 @@ class ChargeForm(forms.Form):
     item = forms.ModelChoiceField(
         label=_("Service"), queryset=FeeItem.objects.filter(is_active=True), to_field_name="code"
     )
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=0, initial=1)
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        min_value=0,
+        max_value=999999,
+        max_digits=8,
+        decimal_places=2,
+        initial=1,
+    )
 
 
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), min_value=0, max_digits=12, decimal_places=2
+    )
     method = forms.ChoiceField(
         label=_("Method"),
         choices=[("现金", "现金"), ("微信", "微信"), ("支付宝", "支付宝"), ("银行卡", "银行卡")],

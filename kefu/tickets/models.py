@@ -320,6 +320,7 @@ class HandoffStatus(models.TextChoices):
     PENDING = "pending", _("waiting for the receiver")
     ACCEPTED = "accepted", _("accepted")
     REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class Handoff(models.Model):

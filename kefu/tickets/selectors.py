@@ -98,7 +98,8 @@ def ticket_queue(user, queue: str, *, now: dt.datetime | None = None) -> QuerySe
     tickets = tickets_visible(user)
     if queue == "overdue":
         return tickets.filter(state__in=open_states).filter(
-            Q(resolution_due__lt=now) | Q(response_due__lt=now, responded_at__isnull=True)
+            Q(resolution_due__lt=now, resolved_at__isnull=True)
+            | Q(response_due__lt=now, responded_at__isnull=True)
         )
     if queue == "escalated":
         return tickets.filter(state__in=open_states, escalation_level__gt=0)

@@ -13,6 +13,8 @@ from kefu.errors import Conflict, ValidationFailed
 from kefu.org.permissions import check
 from kefu.tickets.models import Clock, ComplaintCategory, FeeItem, Kind, Priority, TimeLimit
 
+MAX_PRICE = Decimal("99999999.99")  # the 10 digits of FeeItem.price
+
 
 def _minutes(field: str, value) -> int:
     try:
@@ -102,12 +104,21 @@ def fee_item_set(
     name = (name or "").strip()
     if not name:
         raise ValidationFailed.on("name", _("Name the service."))
+    if len(name) > 100:
+        raise ValidationFailed.on("name", _("The name is longer than 100 characters."))
     try:
-        amount = Decimal(str(price)).quantize(Decimal("0.01"))
+        amount = Decimal(str(price))
+        if not amount.is_finite():
+            raise InvalidOperation
+        amount = amount.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ValidationFailed.on("price", _("The price must be a number.")) from None
     if amount < 0:
         raise ValidationFailed.on("price", _("The price cannot be negative."))
+    if amount > MAX_PRICE:
+        raise ValidationFailed.on(
+            "price", _("The price cannot be more than %(max)s.") % {"max": MAX_PRICE}
+        )
     row = FeeItem.objects.select_for_update().filter(code=code).first()
     before = snapshot(row) if row else None
     row, _created = FeeItem.objects.update_or_create(

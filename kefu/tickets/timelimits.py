@@ -27,6 +27,17 @@ def limit_for(kind: str, priority: str) -> dict:
     }
 
 
+def _year_missing(missing: CalendarYearMissing) -> ValidationFailed:
+    return ValidationFailed.on(
+        "created_at",
+        _(
+            "The time limit cannot be counted: the holidays of %(year)s are not entered in "
+            "the work calendar. Ask the supervisor or administrator to enter them."
+        )
+        % {"year": missing.year},
+    )
+
+
 def _add(start: dt.datetime, minutes: int, clock: str) -> dt.datetime:
     local = timezone.localtime(start)
     if clock == Clock.ALWAYS:
@@ -36,14 +47,7 @@ def _add(start: dt.datetime, minutes: int, clock: str) -> dt.datetime:
             local, dt.timedelta(minutes=minutes), calendar=work_calendar(), hours=business_hours()
         )
     except CalendarYearMissing as missing:
-        raise ValidationFailed.on(
-            "created_at",
-            _(
-                "The time limit cannot be counted: the holidays of %(year)s are not entered in "
-                "the work calendar. Ask the supervisor or administrator to enter them."
-            )
-            % {"year": missing.year},
-        ) from None
+        raise _year_missing(missing) from None
 
 
 def set_due_times(ticket: Ticket, *, start: dt.datetime) -> None:
@@ -62,7 +66,12 @@ def resume(ticket: Ticket, now: dt.datetime) -> list[str]:
     if ticket.clock == Clock.ALWAYS:
         paused = end - start
     else:
-        paused = business_time_between(start, end, calendar=work_calendar(), hours=business_hours())
+        try:
+            paused = business_time_between(
+                start, end, calendar=work_calendar(), hours=business_hours()
+            )
+        except CalendarYearMissing as missing:
+            raise _year_missing(missing) from None
     minutes = int(paused.total_seconds() // 60)
     if ticket.response_due and ticket.responded_at is None:
         ticket.response_due = _add(ticket.response_due, minutes, ticket.clock)

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.forms import apply_service
-from kefu.customers.models import Customer
-from kefu.customers.selectors import customer_get
+from kefu.core.forms import apply_service, date_param, int_param
+from kefu.customers.selectors import customer_get, customers_visible
 from kefu.customers.validators import normalise_phone
 from kefu.errors import DomainError, get_or_404
 from kefu.org.permissions import allowed, check
@@ -63,8 +62,9 @@ def _filter(tickets, params):
         tickets = tickets.filter(state=state)
     if channel in Channel.values:
         tickets = tickets.filter(channel=channel)
-    if params.get("customer", "").isdigit():
-        tickets = tickets.filter(customer_id=int(params["customer"]))
+    customer_id = int_param(params.get("customer"))
+    if customer_id is not None:
+        tickets = tickets.filter(customer_id=customer_id)
     since, until = _date(params.get("since")), _date(params.get("until"))
     if since:
         tickets = tickets.filter(created_at__gte=_start(since))
@@ -105,8 +105,9 @@ def matches(request):
     """R-TIC-4: the open and recent tickets of a customer or number, shown before saving."""
     check(request.user, "ticket.create")
     customer = None
-    if request.GET.get("customer", "").isdigit():
-        customer = Customer.objects.filter(pk=int(request.GET["customer"])).first()
+    customer_id = int_param(request.GET.get("customer"))
+    if customer_id is not None:
+        customer = customers_visible(request.user).filter(pk=customer_id).first()
     phone = ""
     try:
         phone = normalise_phone(request.GET.get("phone", ""))
@@ -123,8 +124,8 @@ def new(request):
     form = TicketForm(request.POST or None, initial=request.GET.dict())
     customer = None
     customer_id = request.POST.get("customer") or request.GET.get("customer")
-    if customer_id and str(customer_id).isdigit():
-        customer = customer_get(request.user, int(customer_id))
+    if int_param(customer_id) is not None:
+        customer = customer_get(request.user, int_param(customer_id))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ticket = apply_service(
@@ -232,7 +233,11 @@ _ACTIONS = {
 def act(request, ticket_id: int, action: str):
     """Every action on one ticket posts here with the version the person saw (R-TIC-10)."""
     ticket = get_or_404(tickets_visible(request.user), pk=ticket_id)
-    version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+    version = int_param(request.POST.get("version"))
+    if version is None and action != "note":
+        # R-TIC-10: every change names the version the person saw.
+        messages.error(request, _("The page was out of date; reload it and try again."))
+        return redirect("tickets:detail", ticket_id=ticket.pk)
     user = request.user
     form_class = _ACTIONS.get(action)
     form = form_class(request.POST) if form_class else None
@@ -314,7 +319,9 @@ def handoff_list(request):
     """Work contact forms waiting for my department's answer."""
     check(request.user, "ticket.work")
     forms = Handoff.objects.filter(status=HandoffStatus.PENDING, filed_after=False)
-    if request.user.department is not None:
+    if request.user.department is None:
+        forms = forms.none()
+    else:
         forms = forms.filter(to_department__path__startswith=request.user.department.path)
     forms = forms.select_related("ticket", "from_user", "to_department", "to_user")
     return render(request, "tickets/handoffs.html", {"forms": forms})
@@ -336,11 +343,11 @@ def settings_page(request):
             ),
             "category": lambda: settings_services.complaint_category_create(
                 actor=request.user, name=p.get("name", ""),
-                parent=ComplaintCategory.objects.filter(pk=p.get("parent") or 0).first(),
+                parent=ComplaintCategory.objects.filter(pk=int_param(p.get("parent")) or 0).first(),
             ),
             "category_active": lambda: settings_services.complaint_category_set_active(
                 actor=request.user,
-                category=get_or_404(ComplaintCategory, pk=p.get("category") or 0),
+                category=get_or_404(ComplaintCategory, pk=int_param(p.get("category")) or 0),
                 is_active=p.get("is_active") == "1",
             ),
             "fee": lambda: settings_services.fee_item_set(
@@ -389,10 +396,7 @@ def hot_spots(request):
 
 
 def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text or "")
-    except ValueError:
-        return None
+    return date_param(text)
 
 
 def _start(day: dt.date) -> dt.datetime:

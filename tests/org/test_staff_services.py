@@ -113,3 +113,20 @@ def test_it_takes_away_every_permission_from_a_deactivated_member(sysadmin):
     services.staff_update(actor=sysadmin, user=member, is_active=False)
     member = User.objects.get(pk=member.pk)
     assert member.role_codes == frozenset()
+
+
+def test_it_stops_a_director_granting_oversight_roles_or_their_own():
+    """R-SEC-3: a department-scoped manager cannot widen anyone's reach, least of all their own."""
+    dept = factories.department()
+    director = factories.user(Role.DIRECTOR, department=dept)
+    with pytest.raises(ValidationFailed):
+        services.staff_update(actor=director, user=director, roles=[Role.DIRECTOR, Role.GM])
+    member = factories.user(Role.AGENT, department=dept)
+    with pytest.raises(ValidationFailed):
+        services.staff_update(actor=director, user=member, roles=[Role.AUDITOR])
+    with pytest.raises(ValidationFailed):
+        services.staff_create(
+            actor=director, username="nodept", password="a-long-pass-phrase", roles=[Role.AGENT]
+        )
+    updated = services.staff_update(actor=director, user=member, roles=[Role.TEAM_LEAD])
+    assert updated.role_codes == {"team_lead"}

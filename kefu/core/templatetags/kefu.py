@@ -12,3 +12,11 @@ def query_replace(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    """R-SEC-1: a phone number as a person without the reveal permission sees it."""
+    from kefu.customers.masking import mask
+
+    return mask("phone", value)

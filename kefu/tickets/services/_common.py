@@ -16,11 +16,9 @@ from kefu.errors import Conflict, ValidationFailed
 from kefu.org.models import Department, User
 from kefu.org.permissions import check
 from kefu.org.roles import Role
-from kefu.tickets import events
-from kefu.tickets.models import (
-    Ticket,
-)
-from kefu.tickets.states import State
+from kefu.tickets import events, timelimits
+from kefu.tickets.models import Handoff, HandoffStatus, Ticket
+from kefu.tickets.states import PAUSED_STATES, State
 
 _AUDITED = [
     "kind",
@@ -144,3 +142,25 @@ def _plan_callback(ticket: Ticket) -> None:
         from kefu.followups.services import complaint_callback_plan
 
         complaint_callback_plan(ticket=ticket)
+
+
+def _leave_waiting(ticket: Ticket, now) -> list[str]:
+    """Any way out of a waiting state ends the pause and moves the due times on (R-TIC-6)."""
+    if ticket.state in PAUSED_STATES:
+        return timelimits.resume(ticket, now)
+    return []
+
+
+def _withdraw_pending(ticket: Ticket, reason: str) -> None:
+    """A ticket resolved, closed or merged no longer needs its open work contact forms."""
+    Handoff.objects.filter(ticket=ticket, status=HandoffStatus.PENDING).update(
+        status=HandoffStatus.WITHDRAWN, reject_reason=reason, responded_at=timezone.now()
+    )
+
+
+def _aware(value):
+    """A datetime from a form or API without a zone is read in the local zone, never compared
+    naive against aware (which would be a 500)."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value

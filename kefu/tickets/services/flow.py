@@ -27,6 +27,7 @@ from kefu.tickets.services._common import (
     _save,
     _tell_first_responder,
     _text,
+    _withdraw_pending,
 )
 from kefu.tickets.states import PAUSED_STATES, State, allowed_next
 
@@ -102,6 +103,16 @@ def ticket_resolve(*, actor, ticket: Ticket, version: int | None, resolution: st
     fields = ["state", "resolution", "resolved_at"]
     ticket.resolution = resolution
     ticket.resolved_at = now
+    if ticket.kind == Kind.COMPLAINT:
+        # Resolved again after tracking: the earlier callback no longer counts (R-TIC-7).
+        ticket.callback_at = ticket.callback_by = ticket.callback_reached = None
+        ticket.callback_satisfaction = None
+        ticket.callback_note = ""
+        fields += [
+            "callback_at", "callback_by", "callback_reached", "callback_satisfaction",
+            "callback_note",
+        ]  # fmt: skip
+    _withdraw_pending(ticket, _("withdrawn: the ticket was resolved"))
     ticket.state = State.CALLBACK if ticket.kind == Kind.COMPLAINT else State.RESOLVED
     fields += _mark_responded(ticket, now)
     _save(ticket, actor, fields)
@@ -191,6 +202,7 @@ def ticket_close(*, actor, ticket: Ticket, version: int | None, note: str = "") 
             % {"s": from_state.label}
         )
     before = snapshot(ticket, _AUDITED)
+    _withdraw_pending(ticket, _("withdrawn: the ticket was closed"))
     ticket.state = State.CLOSED
     ticket.closed_at = timezone.now()
     _save(ticket, actor, ["state", "closed_at"])

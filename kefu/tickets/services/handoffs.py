@@ -12,7 +12,7 @@ from kefu import policy
 from kefu.audit.models import Action
 from kefu.audit.services import audit_record, snapshot
 from kefu.core.notify import notify
-from kefu.errors import Conflict, ValidationFailed
+from kefu.errors import Conflict, PermissionDenied, ValidationFailed
 from kefu.org.models import Department, User
 from kefu.org.permissions import check
 from kefu.org.roles import Role
@@ -27,7 +27,9 @@ from kefu.tickets.models import (
 from kefu.tickets.services._common import (
     _AUDITED,
     _audit,
+    _aware,
     _check_work,
+    _leave_waiting,
     _lock,
     _mark_responded,
     _save,
@@ -58,6 +60,7 @@ def ticket_handoff(
     """
     ticket = _lock(ticket, version)
     _check_work(actor, ticket)
+    due_by = _aware(due_by)
     what = _text("what", what, _("What is to be done"))
     why = _text("why", why, _("Why"))
     now = timezone.now()
@@ -93,6 +96,8 @@ def ticket_handoff(
         why=why,
         due_by=due_by,
         filed_after=filed_after,
+        # A form filed after solving records what was handed on; nobody has to answer it.
+        status=HandoffStatus.ACCEPTED if filed_after else HandoffStatus.PENDING,
         created_at=now,
     )
     fields = []
@@ -148,8 +153,9 @@ def ticket_handoff(
 def _to_arbitration(ticket: Ticket, actor, reason: str) -> None:
     """R-TIC-9: shirking goes to the office (办公室) for a binding decision."""
     from_state = State(ticket.state)
+    fields = ["state", *_leave_waiting(ticket, timezone.now())]
     ticket.state = State.ARBITRATION
-    _save(ticket, actor, ["state"])
+    _save(ticket, actor, fields)
     Handoff.objects.filter(ticket=ticket, status=HandoffStatus.PENDING).update(
         status=HandoffStatus.REJECTED,
         reject_reason=reason,
@@ -176,11 +182,29 @@ def _to_arbitration(ticket: Ticket, actor, reason: str) -> None:
 
 
 def _check_receiver(actor, handoff: Handoff) -> None:
-    """Only the person named on the form, or staff of the receiving department, answer it."""
+    """Only the person named on the form, or staff of the receiving department, answer it:
+    a company-wide role does not answer for a department it is not in."""
+    check(actor, "ticket.work")
     if handoff.to_user_id is not None and handoff.to_user_id == actor.pk:
-        check(actor, "ticket.work")
         return
-    check(actor, "ticket.work", department=handoff.to_department)
+    own = actor.department
+    if own is None or not own.is_within(handoff.to_department):
+        raise PermissionDenied(
+            message=_("Only %(dept)s answers this work contact form.")
+            % {"dept": handoff.to_department.name},
+            permission="ticket.work",
+        )
+
+
+def _check_answerable(ticket: Ticket, handoff: Handoff) -> None:
+    if (
+        handoff.status != HandoffStatus.PENDING
+        or handoff.filed_after
+        or not ticket.is_open
+        or ticket.merged_into_id
+        or ticket.state == State.ARBITRATION
+    ):
+        raise Conflict(message=_("This work contact form is not waiting for an answer."))
 
 
 @transaction.atomic
@@ -189,17 +213,16 @@ def handoff_accept(*, actor, handoff: Handoff, version: int | None) -> Ticket:
     ticket = _lock(handoff.ticket, version)
     handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
     _check_receiver(actor, handoff)
-    if handoff.status != HandoffStatus.PENDING or handoff.filed_after:
-        raise Conflict(message=_("This work contact form is not waiting for an answer."))
+    _check_answerable(ticket, handoff)
     now = timezone.now()
     handoff.status = HandoffStatus.ACCEPTED
     handoff.responded_by = actor
     handoff.responded_at = now
     handoff.save(update_fields=["status", "responded_by", "responded_at"])
     before = snapshot(ticket, _AUDITED)
+    fields = ["department", "owner", *_leave_waiting(ticket, now)]
     ticket.department = handoff.to_department
     ticket.owner = handoff.to_user or actor
-    fields = ["department", "owner"]
     target = State.ASSIGNED if ticket.kind == Kind.COMPLAINT else State.IN_PROGRESS
     if ticket.state != target and target in allowed_next(ticket.kind, ticket.state):
         events.record(
@@ -233,8 +256,7 @@ def handoff_reject(*, actor, handoff: Handoff, version: int | None, reason: str)
     ticket = _lock(handoff.ticket, version)
     handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
     _check_receiver(actor, handoff)
-    if handoff.status != HandoffStatus.PENDING or handoff.filed_after:
-        raise Conflict(message=_("This work contact form is not waiting for an answer."))
+    _check_answerable(ticket, handoff)
     reason = _text("reason", reason, _("Why rejected"))
     handoff.status = HandoffStatus.REJECTED
     handoff.responded_by = actor

@@ -19,11 +19,14 @@ from kefu.tickets.services._common import (
     _audit,
     _check_work,
     _choice,
+    _leave_waiting,
     _lock,
     _save,
     _tell_first_responder,
     _text,
+    _withdraw_pending,
 )
+from kefu.tickets.services.records import _escalate_major, _is_key_customer
 from kefu.tickets.states import State
 
 
@@ -50,12 +53,24 @@ def ticket_merge(
         raise Conflict(message=_("%(n)s is already merged.") % {"n": ticket.number})
     if ticket.customer_id and into.customer_id and ticket.customer_id != into.customer_id:
         raise ValidationFailed.on("into", _("Only tickets of the same customer can be merged."))
+    if ticket.state == State.CALLBACK or (
+        ticket.kind == Kind.COMPLAINT and into.kind != Kind.COMPLAINT
+    ):
+        raise ValidationFailed.on(
+            "into",
+            _("A complaint is merged only into another open complaint, and not while it awaits "
+              "its callback."),
+        )  # fmt: skip
     before = snapshot(ticket, _AUDITED)
+    into_before = snapshot(into, _AUDITED)
     from_state = ticket.state
+    now = timezone.now()
+    _withdraw_pending(ticket, _("withdrawn: the ticket was merged"))
+    leave = _leave_waiting(ticket, now)
     ticket.merged_into = into
     ticket.state = State.CLOSED
     ticket.closed_at = timezone.now()
-    _save(ticket, actor, ["merged_into", "state", "closed_at"])
+    _save(ticket, actor, ["merged_into", "state", "closed_at", *leave])
     into.repeat_contacts += 1 + ticket.repeat_contacts
     _save(into, actor, ["repeat_contacts"])
     events.record(
@@ -68,6 +83,7 @@ def ticket_merge(
         data={"from": ticket.pk},
     )  # fmt: skip
     _audit(actor, ticket, before, _("merged"))
+    _audit(actor, into, into_before, _("merged"))
     _tell_first_responder(
         ticket, _("%(a)s was merged into %(b)s.") % {"a": ticket.number, "b": into.number}, actor
     )
@@ -119,6 +135,8 @@ def ticket_split(
         ticket, EventKind.SPLIT, actor=actor,
         note=_("%(n)s was split off.") % {"n": part.number}, data={"into": part.pk},
     )  # fmt: skip
+    if part.kind == Kind.COMPLAINT and _is_key_customer(part.customer):
+        _escalate_major(part, actor)  # R-TIC-5 holds for a split-off complaint too
     _audit(actor, part, None, _("split off"))
     _tell_first_responder(
         part, _("%(a)s was split off %(b)s.") % {"a": part.number, "b": ticket.number}, actor

@@ -24,6 +24,7 @@ from kefu.tickets.models import (
     Ticket,
 )
 from kefu.tickets.services._common import (
+    _aware,
     _check_work,
     _lock,
     _mark_responded,
@@ -32,16 +33,29 @@ from kefu.tickets.services._common import (
 )
 
 
-def _money(field: str, value, label: str) -> Decimal:
+def _money(field: str, value, label: str, *, maximum: Decimal) -> Decimal:
+    """A positive amount with two decimals, no larger than its column can hold."""
     try:
         amount = Decimal(str(value))
+        if not amount.is_finite():
+            raise InvalidOperation
+        amount = amount.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ValidationFailed.on(
             field, _("%(label)s must be a number.") % {"label": label}
         ) from None
-    if not amount.is_finite() or amount <= 0:
+    if amount <= 0:
         raise ValidationFailed.on(field, _("%(label)s must be more than zero.") % {"label": label})
-    return amount.quantize(Decimal("0.01"))
+    if amount > maximum:
+        raise ValidationFailed.on(
+            field,
+            _("%(label)s cannot be more than %(max)s.") % {"label": label, "max": maximum},
+        )
+    return amount
+
+
+MAX_QUANTITY = Decimal("999999.99")
+MAX_TOTAL = Decimal("9999999999.99")  # the 12 digits of charged_total / paid_total
 
 
 @transaction.atomic
@@ -61,13 +75,19 @@ def ticket_charge(
         )
     if ticket.customer is not None:
         ensure_not_blacklisted(ticket.customer, _("paid service"))
-    quantity = _money("quantity", quantity, _("Quantity"))
+    quantity = _money("quantity", quantity, _("Quantity"), maximum=MAX_QUANTITY)
+    amount = (item.price * quantity).quantize(Decimal("0.01"))
+    if ticket.charged_total + amount > MAX_TOTAL:
+        raise ValidationFailed.on(
+            "quantity",
+            _("The charges of one ticket cannot exceed ¥%(max)s.") % {"max": MAX_TOTAL},
+        )
     charge = Charge.objects.create(
         ticket=ticket,
         item=item,
         quantity=quantity,
         unit_price=item.price,
-        amount=(item.price * quantity).quantize(Decimal("0.01")),
+        amount=amount,
         created_by=actor,
     )
     ticket.charged_total += charge.amount
@@ -88,7 +108,7 @@ def ticket_payment(*, actor, ticket: Ticket, version: int | None, amount, method
     """Record a payment against the charges of a paid service (R-TIC-8)."""
     ticket = _lock(ticket, version)
     check(actor, "ticket.charge", department=ticket.department)
-    amount = _money("amount", amount, _("Amount"))
+    amount = _money("amount", amount, _("Amount"), maximum=MAX_TOTAL)
     method = _text("method", method, _("Payment method"), 20)
     if ticket.paid_total + amount > ticket.charged_total:
         raise ValidationFailed.on(
@@ -115,6 +135,7 @@ def ticket_visit_done(*, actor, ticket: Ticket, version: int | None, at: dt.date
     """Record that the agreed visit took place (R-TIC-8)."""
     ticket = _lock(ticket, version)
     _check_work(actor, ticket)
+    at = _aware(at)
     if ticket.appointment_at is None:
         raise Conflict(message=_("This ticket has no agreed visit time."))
     if at > timezone.now():
@@ -123,4 +144,8 @@ def ticket_visit_done(*, actor, ticket: Ticket, version: int | None, at: dt.date
     fields = ["appointment_kept_at", *_mark_responded(ticket, at)]
     _save(ticket, actor, fields)
     events.record(ticket, EventKind.APPOINTMENT, actor=actor, note=_("visited"), at=at)
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=ticket, summary=_("visited"),
+        after={"appointment_kept_at": at},
+    )  # fmt: skip
     return ticket

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.audit.models import Action
+from kefu.audit.services import audit_record
 from kefu.core.notify import notify
 from kefu.customers.models import Customer
 from kefu.customers.validators import normalise_phone
@@ -28,6 +30,8 @@ from kefu.tickets.models import (
 from kefu.tickets.selectors import related_tickets
 from kefu.tickets.services._common import (
     _audit,
+    _aware,
+    _check_work,
     _choice,
     _plan_callback,
     _save,
@@ -75,6 +79,7 @@ def ticket_create(
         if existing is not None:
             return existing
     now = now or timezone.now()
+    appointment_at = _aware(appointment_at)
     kind = _choice("kind", kind, Kind, _("Kind"))
     channel = _choice("channel", channel, Channel, _("Channel"))
     priority = _choice("priority", priority, Priority, _("Priority"))
@@ -179,9 +184,9 @@ def ticket_create(
             at=now,
         )
         _plan_callback(ticket)
-    _audit(actor, ticket, None, _("ticket recorded"))
     if is_major or (kind == Kind.COMPLAINT and _is_key_customer(customer)):
         _escalate_major(ticket, actor)
+    _audit(actor, ticket, None, _("ticket recorded"))
     return ticket
 
 
@@ -241,12 +246,19 @@ def ticket_add_contact(
         _("Repeat contact on %(number)s: the customer called again.") % {"number": ticket.number},
         actor,
     )
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=ticket, summary=_("repeat contact"),
+        after={"repeat_contacts": ticket.repeat_contacts, "channel": channel},
+    )  # fmt: skip
     return ticket
 
 
 @transaction.atomic
 def ticket_comment(*, actor, ticket: Ticket, note: str) -> Ticket:
-    check(actor, "ticket.view")
+    _check_work(actor, ticket)
     note = _text("note", note, _("Note"))
     events.record(ticket, EventKind.COMMENT, actor=actor, note=note)
+    audit_record(
+        actor=actor, action=Action.CREATE, target=ticket, summary=_("note"), after={"note": note}
+    )
     return ticket

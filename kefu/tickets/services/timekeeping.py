@@ -48,7 +48,10 @@ def tickets_check_time_limits(*, now: dt.datetime | None = None) -> int:
         _breach(ticket, now, _("response"))
         count += 1
     late_resolution = Ticket.objects.select_for_update().filter(
-        state__in=open_states, resolution_due__lt=now, resolution_breached=False
+        state__in=open_states,
+        resolved_at__isnull=True,  # a complaint awaiting its callback is resolved in time
+        resolution_due__lt=now,
+        resolution_breached=False,
     )
     for ticket in late_resolution:
         ticket.resolution_breached = True
@@ -106,6 +109,10 @@ def tickets_flag_missed_appointments(*, now: dt.datetime | None = None) -> int:
     for ticket in missed:
         ticket.appointment_missed = True
         ticket.save(update_fields=["appointment_missed"])
+        audit_record(
+            actor=None, action=Action.UPDATE, target=ticket,
+            summary=_("The agreed visit was missed."), after={"appointment_missed": True},
+        )  # fmt: skip
         events.record(ticket, EventKind.APPOINTMENT, note=_("The agreed visit was missed."), at=now)
         notify(
             [ticket.owner, ticket.first_responder, *_users_with_role(Role.CS_SUPERVISOR)],
