@@ -378,4 +378,6 @@ ZH = {
     "The name is longer than 100 characters.": "名称超过 100 个字符。",
     "The price cannot be more than %(max)s.": "单价不能超过 %(max)s。",
     "The page was out of date; reload it and try again.": "页面已过期，请刷新后重试。",
+    "That complaint category is retired.": "该投诉分类已停用。",
+    "%(number)s has no time limits: %(reason)s": "%(number)s 无法计算处理时限：%(reason)s",
 }

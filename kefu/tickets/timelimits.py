@@ -50,12 +50,22 @@ def _add(start: dt.datetime, minutes: int, clock: str) -> dt.datetime:
         raise _year_missing(missing) from None
 
 
-def set_due_times(ticket: Ticket, *, start: dt.datetime) -> None:
-    """Store response and resolution due times for a new ticket (R-TIC-6)."""
+def set_due_times(ticket: Ticket, *, start: dt.datetime) -> str | None:
+    """Store response and resolution due times for a new ticket (R-TIC-6).
+
+    Returns None, or why they cannot be counted (a year nobody entered in the work
+    calendar): the due times then stay empty and the caller records the reason on the
+    ticket, because a first responder is never turned away from recording a contact.
+    """
     limit = limit_for(ticket.kind, ticket.priority)
     ticket.clock = limit["clock"]
-    ticket.response_due = _add(start, limit["response_minutes"], limit["clock"])
-    ticket.resolution_due = _add(start, limit["resolution_minutes"], limit["clock"])
+    try:
+        ticket.response_due = _add(start, limit["response_minutes"], limit["clock"])
+        ticket.resolution_due = _add(start, limit["resolution_minutes"], limit["clock"])
+    except ValidationFailed as problem:
+        ticket.response_due = ticket.resolution_due = None
+        return problem.message
+    return None
 
 
 def resume(ticket: Ticket, now: dt.datetime) -> list[str]:

@@ -136,11 +136,16 @@ def test_it_counts_faults_around_the_clock():
     assert ticket.resolution_due == start + dt.timedelta(hours=24)
 
 
-def test_it_refuses_a_business_time_limit_in_a_year_nobody_entered():
-    """R-TIC-6: an unknown year is an explicit error, not a silent guess."""
-    with pytest.raises(ValidationFailed) as refused:
-        tf.ticket(kind="complaint", now=dt.datetime(2031, 3, 3, 10, 0, tzinfo=SH))
-    assert "2031" in refused.value.message
+def test_it_records_the_contact_but_names_the_calendar_year_nobody_entered():
+    """R-TIC-6: an unknown year is explicit, never a silent guess — and the first responder
+    is still never turned away: the ticket is recorded without due times, saying why."""
+    supervisor = factories.user(Role.CS_SUPERVISOR)
+    ticket = tf.ticket(kind="complaint", now=dt.datetime(2031, 3, 3, 10, 0, tzinfo=SH))
+    assert ticket.response_due is None and ticket.resolution_due is None
+    note = ticket.events.get(kind=EventKind.COMMENT).note
+    assert "2031" in note
+    assert Notification.objects.filter(user=supervisor, text__contains="2031").exists()
+    assert services.tickets_check_time_limits(now=dt.datetime(2031, 12, 1, tzinfo=SH)) == 0
 
 
 def test_it_escalates_one_level_per_breach_and_counts_it():

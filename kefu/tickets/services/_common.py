@@ -119,8 +119,9 @@ def _tell_first_responder(ticket: Ticket, text: str, actor) -> None:
 
 
 def _check_work(actor, ticket: Ticket) -> None:
-    """Acting on a ticket: its department's staff, its owner, or its first responder."""
-    if actor.pk in {ticket.owner_id, ticket.first_responder_id}:
+    """Acting on a ticket: its owner or its department's staff. Once another department has
+    taken it over, the first responder follows it (R-TIC-2) but no longer works it."""
+    if actor.pk == ticket.owner_id:
         check(actor, "ticket.work")
         return
     check(actor, "ticket.work", department=ticket.department)

@@ -72,6 +72,9 @@ def _move(ticket: Ticket, actor, to_state: State, note: str = "", now=None) -> N
         fields += ["paused_since", "paused_from"]
     elif from_state in PAUSED_STATES:
         fields += timelimits.resume(ticket, now)
+    if from_state == State.RESOLVED and ticket.resolved_at_first_contact:
+        ticket.resolved_at_first_contact = False  # reopened: it was not finished at once
+        fields.append("resolved_at_first_contact")
     ticket.state = to_state
     fields += _mark_responded(ticket, now)
     _save(ticket, actor, fields)

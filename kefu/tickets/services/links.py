@@ -26,7 +26,7 @@ from kefu.tickets.services._common import (
     _text,
     _withdraw_pending,
 )
-from kefu.tickets.services.records import _escalate_major, _is_key_customer
+from kefu.tickets.services.records import _escalate_major, _is_key_customer, _no_time_limits
 from kefu.tickets.states import State
 
 
@@ -121,11 +121,13 @@ def ticket_split(
         updated_at=now,
         updated_by=actor,
     )
-    timelimits.set_due_times(part, start=now)
+    no_limits = timelimits.set_due_times(part, start=now)
     part.save()
     part.number = f"GD{now:%Y%m%d}{part.pk:06d}"
     part.save(update_fields=["number"])
     events.record(part, EventKind.CREATED, actor=actor, to_state=State.OPEN, at=now)
+    if no_limits:
+        _no_time_limits(part, no_limits)
     events.record(
         part, EventKind.SPLIT, actor=actor,
         note=_("Split from %(n)s.") % {"n": ticket.number}, data={"from": ticket.pk},

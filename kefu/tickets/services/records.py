@@ -103,6 +103,8 @@ def ticket_create(
             "department",
             _("You belong to no department, so the ticket would have no owner; ask an admin."),
         )
+    if category is not None and not category.is_active:
+        raise ValidationFailed.on("category", _("That complaint category is retired."))
     if category is not None and kind != Kind.COMPLAINT:
         raise ValidationFailed.on("category", _("Only complaints carry a complaint category."))
     if appointment_at is not None:
@@ -140,7 +142,7 @@ def ticket_create(
         updated_by=actor,
         idempotency_key=idempotency_key[:100],
     )
-    timelimits.set_due_times(ticket, start=now)
+    no_limits = timelimits.set_due_times(ticket, start=now)
     repeat_of = related_tickets(customer=customer, phone=phone, now=now).first()
     if repeat_of is not None:
         ticket.repeat_of = repeat_of
@@ -154,6 +156,8 @@ def ticket_create(
     ticket.number = f"GD{now:%Y%m%d}{ticket.pk:06d}"
     ticket.save(update_fields=["number"])
     events.record(ticket, EventKind.CREATED, actor=actor, to_state=State.OPEN, at=now)
+    if no_limits:
+        _no_time_limits(ticket, no_limits)
     events.customer_timeline(ticket, _("ticket recorded"), actor=actor)
 
     if repeat_of is not None:
@@ -188,6 +192,18 @@ def ticket_create(
         _escalate_major(ticket, actor)
     _audit(actor, ticket, None, _("ticket recorded"))
     return ticket
+
+
+def _no_time_limits(ticket: Ticket, reason: str) -> None:
+    """R-TIC-6: say plainly on the ticket, and to those who keep the calendar, why it has no
+    due times, instead of guessing them."""
+    events.record(ticket, EventKind.COMMENT, note=reason)
+    notify(
+        _users_with_role(Role.CS_SUPERVISOR),
+        _("%(number)s has no time limits: %(reason)s")
+        % {"number": ticket.number, "reason": reason},
+        url=events.url(ticket),
+    )
 
 
 def _count_repeat(original: Ticket, *, new_ticket: Ticket, actor) -> None:
