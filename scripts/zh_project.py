@@ -329,4 +329,5 @@ ZH = {
     "not entered: counting Monday–Friday": "未录入：按周一至周五计算",
     "not entered: time limits in this year are refused": "未录入：该年的时限计算将被拒绝",
     "Enter or correct %(year)s": "录入或更正 %(year)s 年",
+    "page %(n)s — more than 10,000 rows: narrow the filter": "第 %(n)s 页——超过 10,000 条，请缩小筛选范围",
 }

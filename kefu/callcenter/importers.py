@@ -23,10 +23,11 @@ import csv
 import io
 import re
 import tomllib
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from operator import attrgetter
 
 __all__ = [
     "FORMATS",
@@ -38,6 +39,7 @@ __all__ = [
     "parse",
     "parse_cdr",
     "parse_mapped_csv",
+    "iter_queue_log",
     "parse_queue_log",
 ]
 
@@ -356,9 +358,14 @@ _CALL_EVENTS: dict[str, tuple[int, dict[int, str]]] = {
 }
 _COMPLETIONS = ("COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER")
 _TIMEOUTS = ("EXITWITHTIMEOUT", "EXITEMPTY")
+# Events after which a call has its outcome; later lines of it are still absorbed in the window.
+_OUTCOMES = frozenset((*_COMPLETIONS, "ABANDON", "EXITWITHKEY", *_TIMEOUTS))
+# Lines a finished call stays open for late, out-of-order or repeated lines of it, and the
+# reach of the repeated-line check: memory is bounded by this, not by the file.
+WINDOW = 50_000
 
 
-@dataclass
+@dataclass(slots=True)
 class _QEvent:
     line: int
     epoch: int
@@ -373,7 +380,12 @@ class _QEvent:
         return int(self.data[index])
 
 
-def _queue_event(number: int, text: str) -> tuple[str, _QEvent] | None:
+def _whole_number(value: str) -> bool:
+    """Same as ``re.fullmatch(r"-?\\d+", value)``, faster."""
+    return (value[1:] if value[:1] == "-" else value).isdecimal()
+
+
+def _queue_event(number: int, text: str) -> tuple[str, _QEvent]:
     fields = text.split("|")
     if len(fields) < 5:
         raise ValueError(
@@ -381,17 +393,21 @@ def _queue_event(number: int, text: str) -> tuple[str, _QEvent] | None:
         )
     stamp, callid, queue, agent, event, *data = fields
     try:
-        epoch = int(float(stamp))
+        epoch = int(stamp)
     except ValueError:
-        raise ValueError(f"time {stamp!r} is not a Unix time") from None
+        try:
+            epoch = int(float(stamp))
+        except ValueError:
+            raise ValueError(f"time {stamp!r} is not a Unix time") from None
     event = event.strip().upper()
-    if event in _CALL_EVENTS:
-        minimum, numeric = _CALL_EVENTS[event]
+    rule = _CALL_EVENTS.get(event)
+    if rule is not None:
+        minimum, numeric = rule
         if len(data) < minimum:
             raise ValueError(f"{event} needs at least {minimum} data fields, found {len(data)}")
         for index, name in numeric.items():
             value = data[index].strip() if index < len(data) else ""
-            if value and not re.fullmatch(r"-?\d+", value):
+            if value and not _whole_number(value):
                 raise ValueError(f"{event}: {name} {value!r} is not a whole number")
     return callid.strip(), _QEvent(number, epoch, queue.strip(), agent.strip(), event, data)
 
@@ -401,8 +417,11 @@ def _looks_like_header(text: str) -> bool:
     return not first.isdigit() and any(w in text.lower() for w in ("callid", "time", "event"))
 
 
+_event_order = attrgetter("epoch", "line")
+
+
 def _queue_call(key: str, events: list[_QEvent]) -> ParsedCall | None:
-    events.sort(key=lambda e: (e.epoch, e.line))
+    events.sort(key=_event_order)
     by_name: dict[str, _QEvent] = {}
     for e in events:
         by_name.setdefault(e.event, e)
@@ -463,43 +482,96 @@ def _queue_call(key: str, events: list[_QEvent]) -> ParsedCall | None:
     return call
 
 
-def parse_queue_log(content: bytes, *, progress: Progress = None) -> ParseResult:
-    """Calls from an Asterisk queue_log (R-CC-2): one per callid whose outcome is known."""
-    result = ParseResult()
-    seen: set[str] = set()
+def iter_queue_log(
+    lines: Iterable[bytes],
+    result: ParseResult,
+    *,
+    progress: Progress = None,
+    window: int = WINDOW,
+) -> Iterator[ParsedCall]:
+    """Calls from an Asterisk queue_log (R-CC-2), as they are read: one per callid whose
+    outcome is known. ``lines`` are the file's raw lines (a binary file object will do);
+    counts, bad lines and vendor events go into ``result``, whose ``calls`` stay empty.
+
+    Memory does not grow with the file. A call is given out ``window`` lines after the line
+    that settled it (completion, abandon, timeout), so late, repeated or out-of-order lines of
+    it within that reach are still absorbed; a repeated line is skipped when it repeats one of
+    the last ``window`` to ``2 × window`` lines. Calls still open at the end of the file are
+    given out if answered, else counted as incomplete (left for the next file).
+    """
     calls: dict[str, list[_QEvent]] = {}
+    settled: deque[tuple[int, str]] = deque()
+    settled_keys: set[str] = set()
+    recent: set[bytes] = set()
+    older: set[bytes] = set()
     header_checked = False
-    last = _line_count(content)
-    for number, text in _physical_lines(content, progress):
-        if number > last:
-            break
-        result.lines += 1
+    call_events, agent_events, not_calls = _CALL_EVENTS, _AGENT_EVENTS, _NOT_CALLS
+    other_events, bad = result.other_events, result.bad
+    number = 0
+    for number, raw in enumerate(lines, start=1):
+        if progress is not None and number % _PROGRESS_EVERY == 0:
+            progress(number)
+        while settled and settled[0][0] <= number - window:
+            key = settled.popleft()[1]
+            settled_keys.discard(key)
+            yield _queue_call(key, calls.pop(key))  # settled: never None
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        raw = raw.rstrip(b"\n")
+        if b"\x00" in raw:
+            raw = raw.replace(b"\x00", b"")
+        raw = raw.rstrip(b"\r")
+        try:
+            text = raw.decode()
+        except UnicodeDecodeError:
+            text = _decode(raw)
         if not text.strip():
             continue
         if not header_checked:
             header_checked = True
             if _looks_like_header(text):
                 continue
-        if text in seen:
+        if raw in recent or raw in older:
             result.duplicate_lines += 1
             continue
-        seen.add(text)
+        recent.add(raw)
+        if len(recent) >= window:
+            older, recent = recent, set()
         try:
-            parsed = _queue_event(number, text)
+            callid, event = _queue_event(number, text)
         except ValueError as exc:
-            result.bad.append(BadLine(number, str(exc)))
+            bad.append(BadLine(number, str(exc)))
             continue
-        callid, event = parsed
-        if event.event in _CALL_EVENTS and callid.upper() not in _NOT_CALLS:
-            calls.setdefault(callid, []).append(event)
-        elif event.event not in _CALL_EVENTS and event.event not in _AGENT_EVENTS:
-            result.other_events[event.event] += 1
+        name = event.event
+        if name in call_events:
+            if callid.upper() in not_calls:
+                continue
+            events = calls.get(callid)
+            if events is None:
+                calls[callid] = [event]
+            else:
+                events.append(event)
+            if name in _OUTCOMES and callid not in settled_keys:
+                settled_keys.add(callid)
+                settled.append((number, callid))
+        elif name not in agent_events:
+            other_events[name] += 1
+    result.lines += number
+    while settled:
+        key = settled.popleft()[1]
+        yield _queue_call(key, calls.pop(key))
     for key, events in calls.items():
         call = _queue_call(key, events)
         if call is None:
             result.incomplete += 1
         else:
-            result.calls.append(call)
+            yield call
+
+
+def parse_queue_log(content: bytes, *, progress: Progress = None) -> ParseResult:
+    """Calls from an Asterisk queue_log held in memory (see :func:`iter_queue_log`)."""
+    result = ParseResult()
+    result.calls = list(iter_queue_log(io.BytesIO(content), result, progress=progress))
     return result
 
 

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from kefu.core.pagination import CappedPageNumberPagination
 from kefu.customers.masking import mask
 from kefu.customers.selectors import customers_visible
 from kefu.customers.validators import normalise_phone
@@ -261,8 +262,12 @@ def _filtered(request, queue, kind, state, channel, customer_id, q, since, until
     return tickets
 
 
-@router.get("", response=list[TicketOut], summary="A ticket queue, filtered")
-@paginate(PageNumberPagination)
+@router.get(
+    "",
+    response=list[TicketOut],
+    summary="A ticket queue, filtered (count stops at 10,001: more than 10,000)",
+)
+@paginate(CappedPageNumberPagination)
 def ticket_list(
     request,
     queue: str = "all",

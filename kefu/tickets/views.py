@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.forms import apply_service, date_param, int_param
+from kefu.core.pagination import CappedPaginator
 from kefu.customers.selectors import customer_get, customers_visible
 from kefu.customers.validators import normalise_phone
 from kefu.errors import DomainError, get_or_404
@@ -84,7 +84,7 @@ def queue(request):
     tickets = _filter(ticket_queue(request.user, queue_name), request.GET)
     if request.GET.get("format") == "xlsx":
         return tickets_xlsx(tickets[:50000], filename=f"tickets-{queue_name}.xlsx")
-    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "tickets/queue.html",

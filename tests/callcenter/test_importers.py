@@ -166,3 +166,45 @@ def test_it_refuses_an_unknown_format():
     with pytest.raises(ImportInputError) as error:
         parse("wav", b"")
     assert error.value.parameter == "format"
+
+
+def test_the_queue_log_streams_with_a_bounded_window_and_keeps_line_numbers_rcc2():
+    import io
+
+    from kefu.callcenter.importers import ParseResult, iter_queue_log
+
+    lines = []
+    for n in range(50):
+        t = 1700000000 + n * 10
+        lines += [
+            f"{t}|k{n}|sales|NONE|ENTERQUEUE||1380000{n:04d}|1",
+            f"{t + 2}|k{n}|sales|SIP/1001|CONNECT|2|x|1",
+            f"{t + 9}|k{n}|sales|SIP/1001|COMPLETECALLER|2|7|1",
+        ]
+    lines.insert(4, lines[3])  # a repeated line, next to the original
+    lines.insert(10, "1700000000|broken")
+    content = ("\n".join(lines) + "\n").encode()
+    whole = parse_queue_log(content)
+    result = ParseResult()
+    calls = iter_queue_log(io.BytesIO(content), result, window=5)
+    first = next(calls)  # given out long before the end of the file
+    assert first.key == "k0" and first.talk_seconds == 7
+    streamed = [first, *calls]
+    assert {c.key for c in streamed} == {c.key for c in whole.calls} and len(streamed) == 50
+    assert result.duplicate_lines == whole.duplicate_lines == 1
+    assert [b.line for b in result.bad] == [b.line for b in whole.bad] == [11]
+    assert result.lines == whole.lines == 152
+
+
+def test_importing_a_queue_log_twice_through_a_file_object_adds_nothing_rcc2(db):
+    import io
+
+    from kefu.callcenter.models import CallRecord
+    from kefu.callcenter.services import calls_import
+    from kefu.org.permissions import SYSTEM
+
+    log = data("queue_log/xalakox__asterisk2slack__queue_log")
+    first = calls_import(actor=SYSTEM, file_name="q", content=io.BytesIO(log), fmt="queue-log")
+    again = calls_import(actor=SYSTEM, file_name="q", content=io.BytesIO(log), fmt="queue-log")
+    assert (first.added, again.added, again.already_known) == (4, 0, 4)
+    assert CallRecord.objects.count() == 4

@@ -241,3 +241,15 @@ def test_it_takes_a_bearer_token_from_a_pbx_integration():
         {"kind": "inquiry", "channel": "phone", "description": "来电", "phone": "13912340000"},
     )
     assert response.status_code == 201
+
+
+def test_it_counts_a_long_queue_only_up_to_the_cap(desk, monkeypatch):
+    """Lists stay fast at millions of rows: past the cap the count reads cap + 1."""
+    from kefu.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    client, agent, customer = desk
+    for _ in range(4):
+        tf.ticket(actor=agent, phone="13900000001")
+    body = client.get("tickets", queue="first").json()
+    assert body["count"] == 3 and len(body["items"]) == 4

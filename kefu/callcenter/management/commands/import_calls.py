@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from kefu.callcenter.importers import FORMATS, MAPPING_EXAMPLE, line_count
+from kefu.callcenter.importers import FORMATS, MAPPING_EXAMPLE
 from kefu.callcenter.management.commands._cli import cli_error
 from kefu.callcenter.services import calls_import
 from kefu.errors import DomainError
@@ -34,33 +34,33 @@ class Command(BaseCommand):
             raise CommandError("give FILE and --format (asterisk-cdr, queue-log or csv)")
         path = Path(options["file"])
         try:
-            content = path.read_bytes()
             mapping = Path(options["mapping"]).read_text("utf-8") if options["mapping"] else ""
+            total = None if options["no_progress"] else _line_count(path)
+            stream = path.open("rb")  # read as it is imported: a big queue_log is never whole
         except OSError as exc:
             raise CommandError(f"cannot read {exc.filename}: {exc.strerror}") from None
         bar = tqdm(
-            total=line_count(content),
-            unit=" lines",
-            disable=options["no_progress"],
-            file=self.stderr._out,
+            total=total, unit=" lines", disable=options["no_progress"], file=self.stderr._out
         )
 
         def progress(lines: int) -> None:
             bar.update(lines - bar.n)
 
         try:
-            job = calls_import(
-                actor=SYSTEM,
-                file_name=path.name,
-                content=content,
-                fmt=options["fmt"],
-                mapping=mapping,
-                progress=progress,
-            )
+            with stream:
+                job = calls_import(
+                    actor=SYSTEM,
+                    file_name=path.name,
+                    content=stream,
+                    fmt=options["fmt"],
+                    mapping=mapping,
+                    progress=progress,
+                )
         except DomainError as exc:
             bar.close()
             raise cli_error(exc) from None
-        bar.update(bar.total - bar.n)
+        if bar.total is not None:
+            bar.update(bar.total - bar.n)
         bar.close()
         self.stdout.write(
             f"{job.file_name}: {job.lines} lines, {job.calls_found} calls, {job.added} added, "
@@ -73,3 +73,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  … and {len(job.bad_lines) - 200} more")
         for event, count in sorted(job.other_events.items()):
             self.stdout.write(f"  event not used: {event} ×{count}")
+
+
+def _line_count(path: Path) -> int:
+    """Lines in the file, read in blocks (the progress bar's total)."""
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (0 if last == b"\n" else 1)
