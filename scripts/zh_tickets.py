@@ -380,4 +380,7 @@ ZH = {
     "The page was out of date; reload it and try again.": "页面已过期，请刷新后重试。",
     "That complaint category is retired.": "该投诉分类已停用。",
     "%(number)s has no time limits: %(reason)s": "%(number)s 无法计算处理时限：%(reason)s",
+    "No customer matches.": "没有符合条件的客户。",
+    "Find the customer: name, any part of the phone, company, address or ID": "查找客户：姓名、电话任意几位、单位、地址或证件号",
+    "An unknown caller: just enter the phone number below.": "陌生来电：直接在下方填写来电号码即可。",
 }

@@ -5,10 +5,9 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kefu.core.pagination import CappedPageNumberPagination
@@ -34,6 +33,7 @@ from kefu.tickets.selectors import (
     complaint_hot_spots,
     related_tickets,
     ticket_queue,
+    tickets_filtered,
     tickets_visible,
 )
 from kefu.tickets.states import State
@@ -237,29 +237,28 @@ def _detail(request, ticket_id: int):
     )
 
 
-def _filtered(request, queue, kind, state, channel, customer_id, q, since, until):
-    if queue not in QUEUES:
+class QueueFilter(Schema):
+    queue: str = "all"
+    kind: Kind | None = None
+    state: State | None = None
+    channel: Channel | None = None
+    customer_id: int | None = None
+    q: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _filtered(request, filters: QueueFilter):
+    if filters.queue not in QUEUES:
         raise ValidationFailed.on(
             "queue",
             _("queue must be one of %(queues)s; got %(q)r.")
-            % {"queues": ", ".join(QUEUES), "q": queue},
+            % {"queues": ", ".join(QUEUES), "q": filters.queue},
         )
-    tickets = ticket_queue(request.user, queue)
-    if kind:
-        tickets = tickets.filter(kind=kind)
-    if state:
-        tickets = tickets.filter(state=state)
-    if channel:
-        tickets = tickets.filter(channel=channel)
-    if customer_id is not None:
-        tickets = tickets.filter(customer_id=customer_id)
-    if q:
-        tickets = tickets.filter(Q(number__icontains=q) | Q(title__icontains=q))
-    if since:
-        tickets = tickets.filter(created_at__gte=since)
-    if until:
-        tickets = tickets.filter(created_at__lt=until)
-    return tickets
+    return tickets_filtered(
+        ticket_queue(request.user, filters.queue),
+        **filters.dict(exclude={"queue"}),
+    )
 
 
 @router.get(
@@ -268,34 +267,14 @@ def _filtered(request, queue, kind, state, channel, customer_id, q, since, until
     summary="A ticket queue, filtered (count stops at 10,001: more than 10,000)",
 )
 @paginate(CappedPageNumberPagination)
-def ticket_list(
-    request,
-    queue: str = "all",
-    kind: Kind | None = None,
-    state: State | None = None,
-    channel: Channel | None = None,
-    customer_id: int | None = None,
-    q: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-):
-    return _filtered(request, queue, kind, state, channel, customer_id, q, since, until)
+def ticket_list(request, filters: Query[QueueFilter]):
+    return _filtered(request, filters)
 
 
 @router.get("/export.xlsx", summary="A ticket queue as an Excel file")
-def ticket_export(
-    request,
-    queue: str = "all",
-    kind: Kind | None = None,
-    state: State | None = None,
-    channel: Channel | None = None,
-    customer_id: int | None = None,
-    q: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-):
-    tickets = _filtered(request, queue, kind, state, channel, customer_id, q, since, until)
-    return tickets_xlsx(tickets[:50000], filename=f"tickets-{queue}.xlsx")
+def ticket_export(request, filters: Query[QueueFilter]):
+    tickets = _filtered(request, filters)
+    return tickets_xlsx(tickets[:50000], filename=f"tickets-{filters.queue}.xlsx")
 
 
 @router.get(

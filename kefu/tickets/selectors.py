@@ -129,3 +129,32 @@ def complaint_hot_spots(user, *, since: dt.datetime, until: dt.datetime) -> list
         }
         for r in rows
     ]
+
+
+def tickets_filtered(
+    tickets: QuerySet[Ticket],
+    *,
+    kind: str | None = None,
+    state: str | None = None,
+    channel: str | None = None,
+    customer_id: int | None = None,
+    q: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[Ticket]:
+    """The filters every ticket list offers (page, API, export): one place for all of them."""
+    if kind:
+        tickets = tickets.filter(kind=kind)
+    if state:
+        tickets = tickets.filter(state=state)
+    if channel:
+        tickets = tickets.filter(channel=channel)
+    if customer_id is not None:
+        tickets = tickets.filter(customer_id=customer_id)
+    if q:
+        tickets = tickets.filter(Q(number__icontains=q) | Q(title__icontains=q))
+    if since:
+        tickets = tickets.filter(created_at__gte=since)
+    if until:
+        tickets = tickets.filter(created_at__lt=until)
+    return tickets

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.forms import apply_service, date_param, int_param
 from kefu.core.pagination import CappedPaginator
-from kefu.customers.selectors import customer_get, customers_visible
+from kefu.customers.selectors import customer_get, customer_search, customers_visible
 from kefu.customers.validators import normalise_phone
 from kefu.errors import DomainError, get_or_404
 from kefu.org.permissions import allowed, check
@@ -49,31 +49,27 @@ from kefu.tickets.selectors import (
     complaint_hot_spots,
     related_tickets,
     ticket_queue,
+    tickets_filtered,
     tickets_visible,
 )
 from kefu.tickets.states import State, allowed_next
 
 
 def _filter(tickets, params):
-    kind, state, channel = params.get("kind"), params.get("state"), params.get("channel")
-    if kind in Kind.values:
-        tickets = tickets.filter(kind=kind)
-    if state in State.values:
-        tickets = tickets.filter(state=state)
-    if channel in Channel.values:
-        tickets = tickets.filter(channel=channel)
-    customer_id = int_param(params.get("customer"))
-    if customer_id is not None:
-        tickets = tickets.filter(customer_id=customer_id)
+    def choice(name, choices):
+        return params.get(name) if params.get(name) in choices.values else None
+
     since, until = _date(params.get("since")), _date(params.get("until"))
-    if since:
-        tickets = tickets.filter(created_at__gte=_start(since))
-    if until:
-        tickets = tickets.filter(created_at__lt=_start(until + dt.timedelta(days=1)))
-    q = params.get("q", "").strip()
-    if q:
-        tickets = tickets.filter(number__icontains=q) | tickets.filter(title__icontains=q)
-    return tickets
+    return tickets_filtered(
+        tickets,
+        kind=choice("kind", Kind),
+        state=choice("state", State),
+        channel=choice("channel", Channel),
+        customer_id=int_param(params.get("customer")),
+        q=params.get("q", "").strip() or None,
+        since=_start(since) if since else None,
+        until=_start(until + dt.timedelta(days=1)) if until else None,
+    )
 
 
 @login_required
@@ -115,6 +111,15 @@ def matches(request):
         phone = ""
     found = list(related_tickets(customer=customer, phone=phone)[:10]) if customer or phone else []
     return render(request, "tickets/_matches.html", {"matches": found})
+
+
+@login_required
+def customer_pick(request):
+    """Find the customer while recording a contact (R-CUS-9 search, masked numbers)."""
+    check(request.user, "ticket.create")
+    q = request.GET.get("q", "").strip()
+    customers = list(customer_search(request.user, q)[:10]) if q else []
+    return render(request, "tickets/_customer_pick.html", {"customers": customers, "q": q})
 
 
 @login_required

@@ -90,3 +90,13 @@ def test_it_lists_the_queues_and_exports_xlsx(web):
     assert 'id="ticket-list"' in page and "GD" in page
     export = client.get("/tickets/?queue=first&format=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_it_finds_the_customer_while_recording_a_contact(web):
+    agent = tf.agent()
+    customer = cf.customer(department=agent.department, name="欧阳娜娜")
+    client = web(user=agent)
+    found = client.get("/tickets/customers/", {"q": "欧阳"}).content.decode()
+    assert f"?customer={customer.pk}" in found and customer.phone not in found
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert f"/tickets/new/?customer={customer.pk}" in page

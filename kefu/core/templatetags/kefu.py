@@ -20,3 +20,11 @@ def masked_phone(value: str) -> str:
     from kefu.customers.masking import mask
 
     return mask("phone", value)
+
+
+@register.filter
+def may(user, permission: str) -> bool:
+    """``{% if user|may:"ticket.create" %}``: the permission table, in a template."""
+    from kefu.org.permissions import allowed
+
+    return allowed(user, permission)
