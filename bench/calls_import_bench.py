@@ -189,7 +189,7 @@ def _columns() -> list[str]:
     from django.db import connection
 
     from kefu.callcenter.models import CallRecord
-    from kefu.callcenter.services import _IMPORT_COLUMNS
+    from kefu.callcenter.services.imports import _IMPORT_COLUMNS
 
     meta = CallRecord._meta
     return [connection.ops.quote_name(meta.get_field(n).column) for n in _IMPORT_COLUMNS]
