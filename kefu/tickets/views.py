@@ -128,6 +128,7 @@ def new(request):
     check(request.user, "ticket.create")
     form = TicketForm(request.POST or None, initial=request.GET.dict())
     customer = None
+    call_id = int_param(request.POST.get("call") or request.GET.get("call"))
     customer_id = request.POST.get("customer") or request.GET.get("customer")
     if int_param(customer_id) is not None:
         customer = customer_get(request.user, int_param(customer_id))
@@ -153,11 +154,31 @@ def new(request):
         )
         if ticket is not None:
             messages.success(request, _("Ticket %(number)s recorded.") % {"number": ticket.number})
+            _link_call(request, call_id, ticket)
             return redirect("tickets:detail", ticket_id=ticket.pk)
     found = list(related_tickets(customer=customer)[:10]) if customer else []
     return render(
-        request, "tickets/new.html", {"form": form, "customer": customer, "matches": found}
+        request,
+        "tickets/new.html",
+        {"form": form, "customer": customer, "matches": found, "call_id": call_id},
     )
+
+
+def _link_call(request, call_id: int | None, ticket) -> None:
+    """R-CC-3: a ticket recorded from the screen pop is tied to the call it came from. The
+    ticket stands even if the call cannot be linked; the agent is told why."""
+    if call_id is None:
+        return
+    from kefu.callcenter.models import CallRecord
+    from kefu.callcenter.services import call_link_ticket
+
+    call = CallRecord.objects.filter(pk=call_id).first()
+    if call is None:
+        return
+    try:
+        call_link_ticket(actor=request.user, call=call, ticket=ticket)
+    except DomainError as exc:
+        messages.warning(request, exc.message)
 
 
 def _detail_context(request, ticket, **forms):

@@ -100,3 +100,24 @@ def test_it_finds_the_customer_while_recording_a_contact(web):
     assert f"?customer={customer.pk}" in found and customer.phone not in found
     page = client.get(f"/customers/{customer.pk}/").content.decode()
     assert f"/tickets/new/?customer={customer.pk}" in page
+
+
+def test_it_ties_a_ticket_recorded_from_the_screen_pop_to_its_call(web):
+    """R-CC-3: answering links the call to the ticket the agent records."""
+    from django.utils import timezone
+
+    from tests.callcenter import factories as ccf
+
+    agent = tf.agent()
+    call = ccf.call(enter_at=timezone.now(), caller="13912340001")
+    client = web(user=agent)
+    form = client.get(f"/tickets/new/?phone=13912340001&call={call.pk}").content.decode()
+    assert f'name="call" value="{call.pk}"' in form
+    saved = client.post(
+        "/tickets/new/",
+        {"call": call.pk, "phone": "13912340001", "kind": "inquiry", "channel": "phone",
+         "priority": "normal", "description": "来电咨询"},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    call.refresh_from_db()
+    assert call.ticket is not None and call.ticket.phone == "13912340001"
