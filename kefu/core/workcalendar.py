@@ -18,6 +18,7 @@ counted only inside those windows; ``business_time_between`` measures it back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -113,6 +114,15 @@ class BusinessHours:
         )
 
 
+@functools.cache
+def packaged_years() -> range:
+    """The years the installed ``chinesecalendar`` release knows (it ships announced years only)."""
+    from chinese_calendar import constants
+
+    years = {day.year for day in constants.holidays} | {day.year for day in constants.workdays}
+    return range(min(years), max(years) + 1)
+
+
 @dataclass
 class WorkCalendar:
     entered: dict[int, YearEntry] = field(default_factory=dict)
@@ -126,22 +136,17 @@ class WorkCalendar:
         """Where the workdays of ``year`` come from: "entered", "package", or the fallback."""
         if year in self.entered:
             return "entered"
-        try:
-            chinese_calendar.is_workday(dt.date(year, 6, 1))
-        except NotImplementedError:
-            return self.fallback
-        return "package"
+        return "package" if year in packaged_years() else self.fallback
 
     def is_workday(self, day: dt.date) -> bool:
-        entry = self.entered.get(day.year)
-        if entry is not None:
-            return entry.is_workday(day)
-        try:
+        source = self.source(day.year)
+        if source == "entered":
+            return self.entered[day.year].is_workday(day)
+        if source == "package":
             return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if self.fallback == "weekdays":
-                return day.weekday() < 5
-            raise CalendarYearMissing(day.year) from None
+        if source == "weekdays":
+            return day.weekday() < 5
+        raise CalendarYearMissing(day.year)
 
     def workdays(self, start: dt.date, end: dt.date) -> list[dt.date]:
         days, day = [], start
