@@ -123,7 +123,12 @@ def _register_routers() -> None:
     from kefu.core.api import router as core_router
     from kefu.customers.api import router as customers_router
     from kefu.followups.api import router as followups_router
+    from kefu.incidents.api import router as incidents_router
+    from kefu.meetings.api import router as meetings_router
     from kefu.org.api import router as org_router
+    from kefu.plans.api import router as plans_router
+    from kefu.reports.api import router as reports_router
+    from kefu.supervision.api import router as supervision_router
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/", core_router)
@@ -132,8 +137,13 @@ def _register_routers() -> None:
     api.add_router("/customers", customers_router)
     api.add_router("/tickets", tickets_router)
     api.add_router("/followups", followups_router)
+    api.add_router("/incidents", incidents_router)
+    api.add_router("/plans", plans_router)
     api.add_router("/callcenter", callcenter_router)
+    api.add_router("/meetings", meetings_router)
     api.add_router("/cti", cti_router)
+    api.add_router("/supervision", supervision_router)
+    api.add_router("/reports", reports_router)
 
 
 _register_routers()

@@ -18,6 +18,8 @@ COMMANDS = [
     ("forecast", "forecast a week's calls and seats from the call history [--week YYYY-Www]"),
     ("roster", "build the week's roster of named agents: --week YYYY-Www [--json]"),
     ("followups-generate", "plan callbacks, complaint callbacks and upkeep [--today YYYY-MM-DD]"),
+    ("weekly-reports", "draft the week's reports of technical service: draft [--week YYYY-Www]"),
+    ("report", "build the monthly supervision report: monthly [--month YYYY-MM] [--xlsx FILE]"),
     ("token", "API tokens: token create USERNAME | token list [USERNAME] | token revoke ID"),
     ("check", "check the configuration (add --deploy for production)"),
     ("shell", "a Python shell with Kefu loaded"),

@@ -404,11 +404,140 @@ _POLICIES += [
 ]
 
 
+# The responsibility–authority–benefit balance (R-ORG-4). The seed gives no number for
+# "far below" or "wide"; on the 1–5 scale a shortfall of 2 or more and a span of 4 or more are
+# what these defaults call so.
+_POLICIES += [
+    Policy(
+        "org.span_far_below_gap",
+        2,
+        _("Resource crisis: supply below demand by at least"),
+        "R-ORG-4",
+        _("span points"),
+        1,
+        8,
+    ),
+    Policy(
+        "org.span_wide_at",
+        4,
+        _("Bureaucracy crisis: responsibility and influence spans both at least"),
+        "R-ORG-4",
+        _("span points"),
+        1,
+        5,
+    ),
+]
+
+
 def _grades(text: str) -> list[str]:
     grades = [g.strip().upper() for g in text.split(",") if g.strip()]
     if not grades or any(g not in {"A", "B", "C", "D"} for g in grades):
         raise ValueError("list grades from A, B, C, D separated by commas, e.g. A,B")
     return grades
+
+
+# Weekly reports (R-SUP-3): the Friday afternoon meeting they are due for.
+_POLICIES += [
+    Policy(
+        "supervision.weekly_meeting_weekday",
+        5,
+        _("Weekly report meeting: day of the week (1 = Monday … 7 = Sunday)"),
+        "R-SUP-3",
+        "",
+        1,
+        7,
+    ),
+    Policy(
+        "supervision.weekly_meeting_time",
+        "15:00",
+        _("Weekly report meeting: time (reports are due by then)"),
+        "R-SUP-3",
+        validator=lambda text: _clock_time(text),
+    ),
+]
+
+# KPIs and the monthly supervision report (R-SUP-2, R-SUP-4).
+_POLICIES += [
+    Policy(
+        "reports.kpi_achievement_cap_percent",
+        120,
+        _("KPI achievement counted at most"),
+        "R-SUP-4",
+        "%",
+        100,
+        300,
+    ),
+    Policy(
+        "reports.hot_spot_similarity_percent",
+        25,
+        _("Complaint texts this similar are one hot spot"),
+        "R-SUP-2",
+        "%",
+        5,
+        95,
+    ),
+    Policy(
+        "reports.hot_spot_text_limit",
+        3000,
+        _("Complaint texts read for hot spots per month (a reproducible sample beyond this)"),
+        "R-SUP-2",
+        "",
+        100,
+        100000,
+    ),
+    Policy(
+        "reports.trend_months",
+        12,
+        _("Months shown in the report's trends"),
+        "R-SUP-2",
+        _("months"),
+        3,
+        36,
+    ),
+]
+
+
+def _clock_time(text: str):
+    import datetime as dt
+
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise ValueError("give a time of day as HH:MM, e.g. 15:00") from None
+
+
+# Meeting services (R-MTG-2). The seed: the AV technician tests the equipment "提前1小时或根据要求"
+# (a booking may ask for its own lead time); it gives no number for the other preparation or
+# the clean-up, so half an hour before the start and after the end are the defaults.
+_POLICIES += [
+    Policy(
+        "meetings.av_test_lead_minutes",
+        60,
+        _("Meeting AV test: before the start, unless the booking asks otherwise"),
+        "R-MTG-2",
+        _("minutes"),
+        0,
+        1440,
+    ),
+    Policy(
+        "meetings.preparation_lead_minutes",
+        30,
+        _("Meeting preparation (name cards, flowers, tea, cleaning) done before the start"),
+        "R-MTG-2",
+        _("minutes"),
+        0,
+        1440,
+    ),
+    Policy(
+        "meetings.after_meeting_minutes",
+        30,
+        _("Meeting clean-up done within, after the end"),
+        "R-MTG-2",
+        _("minutes"),
+        0,
+        1440,
+    ),
+]
 
 
 POLICIES: dict[str, Policy] = {p.key: p for p in _POLICIES}

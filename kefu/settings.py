@@ -139,6 +139,11 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.callcenter",
     "kefu.followups",
+    "kefu.reports",
+    "kefu.plans",
+    "kefu.supervision",
+    "kefu.incidents",
+    "kefu.meetings",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,9 @@ org_patterns = (
         path("staff/", org_views.staff_list, name="staff_list"),
         path("staff/new/", org_views.staff_new, name="staff_new"),
         path("staff/<int:user_id>/", org_views.staff_detail, name="staff_detail"),
+        path("spans/", org_views.spans, name="spans"),
+        path("departments/<int:dept_id>/spans/", org_views.spans, name="department_spans"),
+        path("positions/<int:position_id>/spans/", org_views.position_spans, name="position_spans"),
     ],
     "org",
 )
@@ -48,7 +51,12 @@ urlpatterns = [
     path("customers/", include("kefu.customers.urls", namespace="customers")),
     path("tickets/", include("kefu.tickets.urls", namespace="tickets")),
     path("followups/", include("kefu.followups.urls", namespace="followups")),
+    path("incidents/", include("kefu.incidents.urls", namespace="incidents")),
+    path("plans/", include("kefu.plans.urls", namespace="plans")),
     path("callcenter/", include("kefu.callcenter.urls", namespace="callcenter")),
+    path("supervision/", include("kefu.supervision.urls", namespace="supervision")),
+    path("meetings/", include("kefu.meetings.urls", namespace="meetings")),
+    path("reports/", include("kefu.reports.urls", namespace="reports")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -35,6 +35,11 @@ def audit_list(request):
         until=until + dt.timedelta(days=1) if until else None,
     )
     page = Paginator(entries, 50).get_page(g.get("page"))
+    # Field lists for the template: a recorded field may itself be called "items" or
+    # "keys", which a template's ``before.items`` would look up instead of the method.
+    for entry in page:
+        entry.before_fields = list((entry.before or {}).items())
+        entry.after_fields = list((entry.after or {}).items())
     return render(
         request,
         "audit/list.html",

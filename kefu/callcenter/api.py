@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from kefu.callcenter import planning, selectors, services, stats
+from kefu.callcenter.api_schedule import router as schedule_router
 from kefu.callcenter.models import CallRecord, Hotline, ImportJob
 from kefu.core.sheets import download, xlsx_bytes
 from kefu.customers.masking import mask
@@ -407,6 +408,7 @@ def forecast(request, week: str | None = None, interval: int = 30):
                 "agents": s.agents,
                 "agents_with_shrinkage": s.agents_with_shrinkage,
                 "service_level": s.service_level,
+                "overridden": f.overridden,
             }
             for f, s in zip(plan.intervals, plan.required, strict=True)
         ],
@@ -434,7 +436,7 @@ def roster(
             {"user_id": u.pk, "username": u.username, "shifts": shifts}
             for u, shifts in plan.sheet()
         ],
-        "shortfalls": [s.describe() for s in plan.roster.shortfalls],
+        "shortfalls": plan.shortfalls,
         "predicted": [
             {"interval": s.index, "answer_rate": s.answer_rate, "service_level": s.service_level}
             for s in plan.simulated
@@ -504,3 +506,7 @@ def extension_set(request, user_id: int, payload: ExtensionIn):
     user = get_or_404(User, pk=user_id)
     row = services.agent_extension_set(actor=request.user, user=user, extension=payload.extension)
     return {"user_id": user.pk, "extension": row.extension if row else ""}
+
+
+# Shift templates, leave and forecast overrides (api_schedule.py), under the same prefix.
+router.add_router("", schedule_router)

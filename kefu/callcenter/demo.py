@@ -107,4 +107,22 @@ def load_calls(rng: random.Random, *, weeks: int = 4, per_day: int = 320) -> int
                 rows.append(record)
         day += dt.timedelta(days=1)
     CallRecord.objects.bulk_create(rows, batch_size=1000)
+    _planning_inputs(agents, today, zone)
     return len(rows)
+
+
+def _planning_inputs(agents, today: dt.date, zone) -> None:
+    """Next week: one agent on leave for two days, and a campaign raising Monday's morning."""
+    from kefu.callcenter.models import ForecastOverride, StaffLeave
+
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    start = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
+    if agents:
+        StaffLeave.objects.create(
+            user=agents[-1], starts_at=start + dt.timedelta(days=2),
+            ends_at=start + dt.timedelta(days=4), reason="年假",
+        )  # fmt: skip
+    ForecastOverride.objects.create(
+        starts_at=start + dt.timedelta(hours=9), ends_at=start + dt.timedelta(hours=11),
+        calls_per_hour=60, aht_seconds=300, reason="物业费缴费通知发出后的咨询高峰",
+    )  # fmt: skip

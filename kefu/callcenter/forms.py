@@ -63,3 +63,49 @@ class ExtensionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
+
+
+class _DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class ShiftTemplateForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=20, help_text=_("e.g. day, night"))
+    name = forms.CharField(label=_("Shift name"), max_length=40)
+    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(
+        label=_("Ends"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("An end before the start means the next day (20:00–08:00)."),
+    )
+    paid_hours = forms.DecimalField(label=_("Paid hours"), max_digits=4, decimal_places=2)
+    is_active = forms.BooleanField(label=_("Shift in use"), required=False, initial=True)
+
+
+class LeaveForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+    starts_at = forms.DateTimeField(label=_("Leave from"), widget=_DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Leave until"), widget=_DateTimeInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from kefu.callcenter.planning import roster_staff
+
+        super().__init__(*args, **kwargs)
+        from kefu.org.models import User
+
+        ids = [u.pk for u in roster_staff()]
+        self.fields["user"].queryset = User.objects.filter(pk__in=ids).order_by("username")
+
+
+class OverrideForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Override from"), widget=_DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Override until"), widget=_DateTimeInput())
+    calls_per_hour = forms.FloatField(label=_("Calls per hour"), required=False, min_value=0)
+    aht_seconds = forms.FloatField(
+        label=_("Average handle time (s)"), required=False, min_value=0.001
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)

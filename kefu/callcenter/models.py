@@ -143,7 +143,11 @@ class CallRecord(models.Model):
         ordering = ["-enter_at"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
-        indexes = [models.Index(fields=["caller", "enter_at"], name="cc_call_caller_at")]
+        indexes = [
+            models.Index(fields=["caller", "enter_at"], name="cc_call_caller_at"),
+            # Reports look for calls recorded since their last look (kefu.reports.facts).
+            models.Index(fields=["created_at"], name="cc_call_recorded_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.caller or '?'} → {self.callee or '?'} {self.enter_at:%Y-%m-%d %H:%M}"
@@ -252,3 +256,102 @@ class AgentExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.extension} → {self.user}"
+
+
+# ---------------------------------------------------------------------------- planning inputs
+
+
+class ShiftTemplate(models.Model):
+    """R-CC-7: a shift the roster may use, kept by the supervisor; ``end`` at or before
+    ``start`` means the shift ends the next day (20:00–08:00). The active ones together must
+    cover every minute of the day (R-CC-6)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("shift name"), max_length=40, unique=True)
+    start = models.TimeField(_("starts"))
+    end = models.TimeField(_("ends"))
+    paid_hours = models.DecimalField(_("paid hours"), max_digits=4, decimal_places=2)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["start", "code"]
+        verbose_name = _("shift template")
+        verbose_name_plural = _("shift templates")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def start_minute(self) -> int:
+        return self.start.hour * 60 + self.start.minute
+
+    @property
+    def duration_minutes(self) -> int:
+        end = self.end.hour * 60 + self.end.minute
+        return (end - self.start_minute) % (24 * 60) or 24 * 60
+
+    @property
+    def overnight(self) -> bool:
+        return self.end <= self.start
+
+
+class StaffLeave(models.Model):
+    """A time a staff member cannot work (leave, training, sickness): the roster gives them
+    no shift that overlaps it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="cc_leave",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("staff leave")
+        verbose_name_plural = _("staff leave")
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="cc_leave_span")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class ForecastOverride(models.Model):
+    """The supervisor's correction of the forecast for a stretch of time (a campaign, a
+    holiday): calls per hour and/or the handle time replace what history predicts."""
+
+    starts_at = models.DateTimeField(_("from"), db_index=True)
+    ends_at = models.DateTimeField(_("until"))
+    calls_per_hour = models.FloatField(_("calls per hour"), null=True, blank=True)
+    aht_seconds = models.FloatField(_("average handle time (s)"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("set"), default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("forecast override")
+        verbose_name_plural = _("forecast overrides")
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

@@ -12,14 +12,14 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kefu import policy
-from kefu.callcenter import erlang, forecast, roster, simulate
+from kefu.callcenter import erlang, forecast, plan_inputs, roster, simulate
 from kefu.callcenter.models import CallRecord, Direction, Disposition
 from kefu.errors import ValidationFailed
 from kefu.org.permissions import check
@@ -191,7 +191,8 @@ def forecast_plan(
     target_seconds: int | None = None,
     patience_seconds: float | None = None,
 ) -> WeekPlan:
-    """R-CC-10: the week's forecast from the call history and the seats each interval needs.
+    """R-CC-10: the week's forecast from the call history, with the supervisor's manual
+    overrides laid over it (``overridden`` intervals), and the seats each interval needs.
 
     Targets default to the policy (service level within T seconds, answer rate of R-CC-9
     under Erlang A, maximum occupancy, shrinkage).
@@ -215,6 +216,7 @@ def forecast_plan(
                 % {"n": weeks, "w": week},
             ) from None
         raise _invalid(exc) from None
+    intervals = plan_inputs.apply_overrides(intervals, interval_minutes)
     if target_sl is None:
         target_sl = float(policy.get("callcenter.service_level_target_percent")) / 100
     if target_seconds is None:
@@ -271,6 +273,9 @@ class WeekRoster:
     roster: roster.Roster
     people: list  # users, in row order
     simulated: list[simulate.SimulatedInterval]
+    templates: list[roster.ShiftTemplate] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # template code -> name
+    shortfalls: list[str] = field(default_factory=list)  # in words, with dates and leave
 
     def days(self) -> list[dt.date]:
         return [(self.plan.start + dt.timedelta(days=d)).date() for d in range(7)]
@@ -278,6 +283,9 @@ class WeekRoster:
     def sheet(self) -> list[tuple[object, list[str]]]:
         grid = self.roster.by_person(u.username for u in self.people)
         return [(u, grid[u.username]) for u in self.people]
+
+    def named_sheet(self) -> list[tuple[object, list[str]]]:
+        return [(u, [self.names.get(s, s) for s in days]) for u, days in self.sheet()]
 
 
 def roster_plan(
@@ -288,22 +296,32 @@ def roster_plan(
     time_limit_seconds: float = 10.0,
     replications: int = 10,
 ) -> WeekRoster:
-    """R-CC-10: history → forecast → seats → the cheapest roster of named staff over the
-    shift templates (R-CC-7), with the floors of R-CC-8 and 7×24 cover (R-CC-6); then the
-    roster is simulated against the forecast so intervals that miss R-CC-9 show before the
-    week starts. A roster the staff cannot fill comes back with its shortfalls named."""
+    """R-CC-10: history → forecast (with overrides) → seats → the cheapest roster of named
+    staff over the active shift templates (R-CC-7), with the floors of R-CC-8 and 7×24 cover
+    (R-CC-6), no one rostered during their leave; then the roster is simulated against the
+    forecast so intervals that miss R-CC-9 show before the week starts. A roster the staff
+    cannot fill comes back with its shortfalls named: interval, rule, who is on leave."""
     check(actor, "callcenter.plan")
     plan = forecast_plan(week=week, interval_minutes=interval_minutes)
     people = roster_staff()
     if not people:
         raise ValidationFailed.on("staff", _("There are no active agents or team leads to roster."))
-    staff = [roster.StaffMember(u.username) for u in people]
+    templates = plan_inputs.roster_templates()
+    leave = plan_inputs.leave_for(people, plan.start)
+    staff = [
+        roster.StaffMember(
+            u.username, unavailable=plan_inputs.unavailable(leave.get(u.pk, ()), templates,
+                                                            plan.start),
+        )
+        for u in people
+    ]  # fmt: skip
     requirement = [s.agents_with_shrinkage or 0 for s in plan.required]
     rules = roster.RosterRules(floors=floors(), time_limit_seconds=time_limit_seconds)
     try:
         result = roster.build_roster(
-            staff, requirement, interval_minutes=interval_minutes, rules=rules, strict=False
-        )
+            staff, requirement, templates=templates, interval_minutes=interval_minutes,
+            rules=rules, strict=False,
+        )  # fmt: skip
     except roster.RosterInputError as exc:
         raise _invalid(exc) from None
     shrinkage = float(policy.get("callcenter.shrinkage_percent")) / 100
@@ -320,14 +338,18 @@ def roster_plan(
         replications=replications,
         seed=plan.start.isocalendar()[1],
     )
-    return WeekRoster(plan, result, people, simulated)
+    return WeekRoster(
+        plan, result, people, simulated, templates, plan_inputs.template_names(),
+        plan_inputs.shortfall_lines(result, plan.start, people, leave),
+    )  # fmt: skip
 
 
 def roster_xlsx(week_roster: WeekRoster) -> bytes:
     """R-CC-10: the roster sheet, one row per person, one column per day."""
     from kefu.core.sheets import xlsx_bytes
 
-    templates = {t.name: t for t in roster.SEED_SHIFTS}
+    templates = {t.name: t for t in week_roster.templates}
+    names = week_roster.names
     header = [_("Staff"), _("Login")] + [
         d.strftime("%m-%d %a") for d in week_roster.days()
     ] + [_("Paid hours")]  # fmt: skip
@@ -336,7 +358,10 @@ def roster_xlsx(week_roster: WeekRoster) -> bytes:
         minutes = sum(templates[d].paid for d in days if d in templates)
         rows.append(
             [user.display_name, user.username]
-            + [templates[d].label if d in templates else (d or _("off")) for d in days]
+            + [
+                f"{names.get(d, d)} {templates[d].label}" if d in templates else (d or _("off"))
+                for d in days
+            ]
             + [minutes / 60]
         )
     return xlsx_bytes([(week_roster.plan.week, header, rows)])

@@ -126,11 +126,13 @@ SEED_FLOORS: tuple[Floor, ...] = (
 @dataclass(frozen=True)
 class StaffMember:
     """A named person; ``leave_days`` are weekday indexes (0 = Monday) they start no shift on;
-    ``shifts`` limits the templates they can work (None: any)."""
+    ``shifts`` limits the templates they can work (None: any); ``unavailable`` holds
+    (weekday, template name) pairs they cannot work (leave over part of a day)."""
 
     name: str
     leave_days: frozenset[int] = frozenset()
     shifts: frozenset[str] | None = None
+    unavailable: frozenset[tuple[int, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -413,6 +415,8 @@ def build_roster(
             if d in person.leave_days:
                 continue
             for i, t in enumerate(templates):
+                if (d, t.name) in person.unavailable:
+                    continue
                 if person.shifts is None or t.name in person.shifts:
                     x[p, d, i] = model.new_bool_var(f"x_{p}_{d}_{i}")
 

@@ -269,15 +269,22 @@ def _add(row: Row, call: dict, s: Settings, index, slot) -> None:
     row._spans.append((call["enter_at"], _end(call)))
 
 
+def service_level_denominator(s: Settings, *, offered: int, answered: int, short: int) -> int:
+    """R-CC-5: what service level divides by, as the setting chooses (see definitions)."""
+    return {
+        "offered": offered,
+        "no_short_abandons": offered - short,
+        "answered": answered,
+    }[s.service_level_formula]
+
+
 def _finish(row: Row, s: Settings, interval_minutes: int) -> None:
     if row.offered:
         row.answer_rate = row.answered / row.offered
         row.quick_answer_rate = row.answered_quick / row.offered
-        denominator = {
-            "offered": row.offered,
-            "no_short_abandons": row.offered - row.short_abandoned,
-            "answered": row.answered,
-        }[s.service_level_formula]
+        denominator = service_level_denominator(
+            s, offered=row.offered, answered=row.answered, short=row.short_abandoned
+        )
         row.service_level = row.answered_within / denominator if denominator else None
         row.below_target = row.answer_rate < s.answer_rate_target
     if row.answered:

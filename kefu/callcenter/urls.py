@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from kefu.callcenter import views
+from kefu.callcenter import views, views_schedule
 
 app_name = "callcenter"
 
@@ -18,5 +18,7 @@ urlpatterns = [
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("planning/", views.planning_page, name="planning"),
     path("roster/", views.roster_page, name="roster"),
+    path("schedule/", views_schedule.schedule_page, name="schedule"),
+    path("forecast/", views_schedule.forecast_page, name="forecast"),
     path("settings/", views.settings_page, name="settings"),
 ]

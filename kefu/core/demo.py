@@ -75,6 +75,19 @@ DEPARTMENTS = [
     ("safety", "安全监察部", "hq", [("安监员", "巡查现场，记录隐患并跟踪整改。")]),
     ("audit-dept", "审计部", "hq", [("审计员", "查阅审计记录，不修改任何业务数据。")]),
     ("it", "信息技术部", "hq", [("系统管理员", "管理用户、角色和系统设置。")]),
+    (
+        "meeting-service",
+        "会务服务中心",
+        "office",
+        [
+            (
+                "会议服务员",
+                "接受会议预定，会前摆放座牌、鲜花，准备茶水；会中迎候、引导、续水；会后整理。",
+            ),
+            ("音控师", "会前提前1小时对音响、视频设备试机，会议期间坚守岗位，建立设备档案。"),
+            ("会议区保洁员", "负责会议前后会议室及公共区域的清洁工作。"),
+        ],
+    ),
 ]
 
 # username = role code; (role, full name, department code, position title)
@@ -96,6 +109,9 @@ ROLE_USERS = [
     (Role.SAFETY_INSPECTOR, "韩振华", "safety", "安监员"),
     (Role.AUDITOR, "杨淑芬", "audit-dept", "审计员"),
     (Role.SYSADMIN, "朱宏宇", "it", "系统管理员"),
+    (Role.MEETING_ATTENDANT, "林小雨", "meeting-service", "会议服务员"),
+    (Role.AV_TECHNICIAN, "马骏", "meeting-service", "音控师"),
+    (Role.CLEANER, "何桂英", "meeting-service", "会议区保洁员"),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -185,6 +201,24 @@ def _followups(rng: random.Random) -> None:
 DEMO_STEPS.append(("followups", _followups))
 
 
+def _spans(rng: random.Random) -> None:
+    from kefu.org.demo import load_spans
+
+    load_spans(rng)
+
+
+DEMO_STEPS.append(("spans", _spans))
+
+
+def _plans(rng: random.Random) -> None:
+    from kefu.plans.demo import load_plans
+
+    load_plans(rng)
+
+
+DEMO_STEPS.append(("plans", _plans))
+
+
 def _calls(rng: random.Random) -> None:
     from kefu.callcenter.demo import load_calls
 
@@ -192,6 +226,42 @@ def _calls(rng: random.Random) -> None:
 
 
 DEMO_STEPS.append(("calls", _calls))
+
+
+def _meetings(rng: random.Random) -> None:
+    from kefu.meetings.demo import load_meetings
+
+    load_meetings(rng)
+
+
+DEMO_STEPS.append(("meetings", _meetings))
+
+
+def _supervision(rng: random.Random) -> None:
+    from kefu.supervision.demo import load_supervision
+
+    load_supervision(rng)
+
+
+DEMO_STEPS.append(("supervision", _supervision))
+
+
+def _reports(rng: random.Random) -> None:
+    from kefu.reports.demo import load_reports
+
+    load_reports(rng)
+
+
+DEMO_STEPS.append(("reports", _reports))
+
+
+def _incidents(rng: random.Random) -> None:
+    from kefu.incidents.demo import load_incidents
+
+    load_incidents(rng)
+
+
+DEMO_STEPS.append(("incidents", _incidents))
 
 
 @transaction.atomic

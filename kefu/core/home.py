@@ -20,6 +20,11 @@ class Panel:
 PANELS: list[Panel] = [
     Panel("tickets/_home.html", "kefu.tickets.home:panel"),
     Panel("core/_home_followups.html", "kefu.followups.home:panel"),
+    Panel("supervision/_home.html", "kefu.supervision.home:panel"),
+    Panel("plans/_home.html", "kefu.plans.home:panel"),
+    Panel("reports/_home.html", "kefu.reports.home:panel"),
+    Panel("meetings/_home.html", "kefu.meetings.home:panel"),
+    Panel("incidents/_home.html", "kefu.incidents.home:panel"),
 ]
 
 

@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from kefu.errors import get_or_404
-from kefu.org import services
+from kefu.org import selectors, services
 from kefu.org.models import Department, Position, User
 from kefu.org.permissions import PERMISSIONS, check
 from kefu.org.roles import ROLE_DUTIES, Role
@@ -291,3 +291,123 @@ def permission_list(request):
         }
         for p in PERMISSIONS.values()
     ]
+
+
+# ---------------------------------------------------------------- spans (R-ORG-2 to R-ORG-4)
+
+
+class SpansIn(Schema):
+    control: int
+    responsibility: int
+    influence: int
+    support: int
+    reason: str = ""
+
+
+class SpanStepOut(Schema):
+    span: str
+    old: int
+    new: int
+    text: str
+
+
+class PositionSpansOut(Schema):
+    position_id: int
+    title: str
+    department_id: int
+    rated: bool
+    control: int | None
+    responsibility: int | None
+    influence: int | None
+    support: int | None
+    supply: int | None
+    demand: int | None
+    gap: int | None
+    diagnosis: str | None
+    diagnosis_label: str
+    adjustment: list[SpanStepOut]
+
+
+class SpanGroupOut(Schema):
+    diagnosis: str
+    label: str
+    positions: list[PositionSpansOut]
+
+
+class DepartmentSpansOut(Schema):
+    department_id: int
+    far_below: int
+    wide: int
+    positions: list[PositionSpansOut]
+    groups: list[SpanGroupOut]
+    unrated: list[int]
+
+
+def _span_out(row) -> dict:
+    p = row.position
+    return {
+        "position_id": p.pk,
+        "title": p.title,
+        "department_id": p.department_id,
+        "rated": row.spans is not None,
+        "control": p.span_control,
+        "responsibility": p.span_responsibility,
+        "influence": p.span_influence,
+        "support": p.span_support,
+        "supply": row.supply,
+        "demand": row.demand,
+        "gap": row.gap,
+        "diagnosis": row.diagnosis.value if row.diagnosis else None,
+        "diagnosis_label": row.label,
+        "adjustment": [
+            {"span": s.span, "old": s.old, "new": s.new, "text": selectors.step_text(s)}
+            for s in row.steps
+        ],
+    }
+
+
+@router.get(
+    "/positions/{position_id}/spans",
+    response=PositionSpansOut,
+    summary="A position's spans, balance and diagnosis (R-ORG-2 to R-ORG-4)",
+)
+def position_spans(request, position_id: int):
+    position = get_or_404(Position.objects.select_related("department"), pk=position_id)
+    check(request.user, "org.span_view", department=position.department)
+    return _span_out(selectors.span_row(position))
+
+
+@router.put(
+    "/positions/{position_id}/spans",
+    response=PositionSpansOut,
+    summary="Rate a position on the four spans, 1–5 (R-ORG-2)",
+)
+def position_spans_set(request, position_id: int, payload: SpansIn):
+    position = get_or_404(Position.objects.select_related("department"), pk=position_id)
+    position = services.position_spans_set(actor=request.user, position=position, **payload.dict())
+    return _span_out(selectors.span_row(position))
+
+
+@router.get(
+    "/departments/{dept_id}/spans",
+    response=DepartmentSpansOut,
+    summary="Span analysis of a department's positions, by crisis (R-ORG-3, R-ORG-4)",
+)
+def department_spans(request, dept_id: int):
+    department = get_or_404(Department, pk=dept_id)
+    data = selectors.department_spans(request.user, department)
+    return {
+        "department_id": department.pk,
+        "far_below": data["far_below"],
+        "wide": data["wide"],
+        "positions": [_span_out(r) for r in data["rows"]],
+        "groups": [
+            {
+                "diagnosis": g["diagnosis"],
+                "label": str(g["label"]),
+                "positions": [_span_out(r) for r in g["rows"]],
+            }
+            for g in data["groups"]
+        ],
+        "unrated": [p.pk for p in data["unrated"]],
+    }

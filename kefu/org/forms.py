@@ -45,3 +45,24 @@ class StaffCreateForm(StaffForm):
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
 
     field_order = ["username", "password", "full_name"]
+
+
+SPAN_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SpansForm(forms.Form):
+    """R-ORG-2: the four spans of a position, 1–5 (the service checks the range again)."""
+
+    control = forms.TypedChoiceField(
+        label=_("Control span (resources it may decide on)"), choices=SPAN_CHOICES, coerce=int
+    )
+    responsibility = forms.TypedChoiceField(
+        label=_("Responsibility span (measures it answers for)"), choices=SPAN_CHOICES, coerce=int
+    )
+    influence = forms.TypedChoiceField(
+        label=_("Influence span (network it must work through)"), choices=SPAN_CHOICES, coerce=int
+    )
+    support = forms.TypedChoiceField(
+        label=_("Support span (help it can expect from others)"), choices=SPAN_CHOICES, coerce=int
+    )
+    reason = forms.CharField(label=_("Reason for the rating"), required=False, max_length=300)

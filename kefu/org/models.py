@@ -1,4 +1,7 @@
-"""Organisation: departments (a tree), positions with duties, staff and their roles (R-ORG-1)."""
+"""Organisation: departments (a tree), positions with duties and spans, staff and roles.
+
+R-ORG-1 (tree, positions, duties); R-ORG-2 (the four spans of a position, 1–5).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,14 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from kefu.org.roles import Role
+
+SPAN_FIELDS = ("span_control", "span_responsibility", "span_influence", "span_support")
 
 
 class Department(models.Model):
@@ -62,6 +68,14 @@ class Position(models.Model):
     )
     title = models.CharField(_("position title"), max_length=100)
     duties = models.TextField(_("duties"), blank=True)
+    # R-ORG-2: the four spans (幅度), each rated 1–5; empty until someone rates the position.
+    span_control = models.PositiveSmallIntegerField(_("control span"), null=True, blank=True)
+    span_responsibility = models.PositiveSmallIntegerField(
+        _("responsibility span"), null=True, blank=True
+    )
+    span_influence = models.PositiveSmallIntegerField(_("influence span"), null=True, blank=True)
+    span_support = models.PositiveSmallIntegerField(_("support span"), null=True, blank=True)
+    spans_rated_at = models.DateTimeField(_("spans rated at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -71,11 +85,23 @@ class Position(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "title"], name="org_position_unique_title"
-            )
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"org_position_{name}_1_to_5",
+                )
+                for name in SPAN_FIELDS
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.department.name} / {self.title}"
+
+    @property
+    def spans_rated(self) -> bool:
+        return all(getattr(self, name) is not None for name in SPAN_FIELDS)
 
 
 class User(AbstractUser):

@@ -284,6 +284,228 @@ _TABLE += [
         gettext_lazy("listen to call recordings"),
         {R.CS_SUPERVISOR: A, R.TEAM_LEAD: D, R.AUDITOR: A, R.BUSINESS_SUPERVISOR: A},
     ),
+    Permission(
+        "callcenter.schedule",
+        gettext_lazy("keep shift templates and override the call forecast"),
+        {R.CS_SUPERVISOR: A},
+    ),
+    Permission(
+        "callcenter.leave",
+        gettext_lazy("record call-centre staff leave and unavailability"),
+        {R.CS_SUPERVISOR: A, R.TEAM_LEAD: D},
+    ),
+]
+
+# Responsibility–authority–benefit spans (R-ORG-2 to R-ORG-4): rated by those who design
+# posts, read by management.
+_TABLE += [
+    Permission(
+        "org.span_view",
+        gettext_lazy("see the span analysis of positions"),
+        {R.GM: A, R.DIRECTOR: A, R.SYSADMIN: A, R.BUSINESS_SUPERVISOR: A, R.AUDITOR: A}
+        | {R.CS_SUPERVISOR: D, R.OFFICE: A},
+    ),
+    Permission(
+        "org.span_rate",
+        gettext_lazy("rate the four spans of positions"),
+        {R.SYSADMIN: A, R.GM: A, R.DIRECTOR: D},
+    ),
+]
+
+# Business operation plans (R-PLN-*): marketing drafts (DEPARTMENT scope), the review chain
+# approves company-wide, the marketing team carries the plan out.
+_TABLE += [
+    Permission(
+        "plan.view",
+        gettext_lazy("see business operation plans"),
+        {R.GM: A, R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A, R.AUDITOR: A}
+        | {R.MARKETING: D, R.CUSTOMER_MANAGER: D},
+    ),
+    Permission(
+        "plan.draft",
+        gettext_lazy("draft business operation plans, submit them and request changes"),
+        {R.MARKETING: D, R.CS_SUPERVISOR: A},
+    ),
+    Permission(
+        "plan.approve",
+        gettext_lazy("approve or return business operation plans at one's step of the chain"),
+        {R.CS_SUPERVISOR: A, R.DIRECTOR: A, R.GM: A},
+    ),
+    Permission(
+        "plan.execute",
+        gettext_lazy("assign the executing team and keep the checkpoints of approved plans"),
+        {R.MARKETING: D, R.CS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "plan.settings",
+        gettext_lazy("keep the approval thresholds and the decision committee"),
+        {R.SYSADMIN: A, R.GM: A},
+    ),
+]
+
+# Service supervision (R-SUP-1, -3, -5): duty operators keep the duty log, the supervisor
+# signs each day, the director samples the month; technical service files weekly reports;
+# walk-throughs are recorded by the managers and their fixes are open to everyone assigned one.
+_TABLE += [
+    Permission(
+        "dutylog.view",
+        gettext_lazy("see the duty log and its sign-offs"),
+        {R.DUTY_OPERATOR: D}
+        | {R.CS_SUPERVISOR: A, R.DIRECTOR: A, R.GM: A, R.BUSINESS_SUPERVISOR: A, R.AUDITOR: A},
+    ),
+    Permission(
+        "dutylog.write",
+        gettext_lazy("write duty-log entries and corrections"),
+        {R.DUTY_OPERATOR: D, R.CS_SUPERVISOR: A},
+    ),
+    Permission("dutylog.sign", gettext_lazy("sign each day's duty log"), {R.CS_SUPERVISOR: A}),
+    Permission(
+        "dutylog.sample",
+        gettext_lazy("draw, review and sign the monthly duty-log sample"),
+        {R.DIRECTOR: A},
+    ),
+    Permission(
+        "weekly.view",
+        gettext_lazy("see weekly reports (one's own, or everyone's for supervisors)"),
+        {R.TECH_SERVICE: D, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "weekly.own", gettext_lazy("complete and submit one's weekly report"), {R.TECH_SERVICE: D}
+    ),
+    Permission(
+        "weekly.supervise",
+        gettext_lazy("draft weekly reports and see late or missing ones"),
+        {R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "walkthrough.view",
+        gettext_lazy("see process walk-throughs and work on fixes assigned to one"),
+        _everyone(),
+    ),
+    Permission(
+        "walkthrough.record",
+        gettext_lazy("record process walk-throughs, assign and verify their fixes"),
+        {R.GM: A, R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A},
+    ),
+]
+# KPIs and the monthly supervision report (R-SUP-2, R-SUP-4). Department-scoped roles see
+# the scorecards of their own department and the departments under it.
+_TABLE += [
+    Permission(
+        "kpi.view",
+        gettext_lazy("see KPI scorecards"),
+        {R.GM: A, R.DIRECTOR: A, R.BUSINESS_SUPERVISOR: A, R.AUDITOR: A, R.SYSADMIN: A}
+        | {R.CS_SUPERVISOR: D, R.TEAM_LEAD: D, R.OFFICE: D},
+    ),
+    Permission(
+        "kpi.manage",
+        gettext_lazy("define KPIs and KPI schemes (targets, weights, who they apply to)"),
+        {R.DIRECTOR: A, R.SYSADMIN: A},
+    ),
+    Permission(
+        "report.view",
+        gettext_lazy("read the monthly supervision reports"),
+        {R.GM: A, R.DIRECTOR: A, R.BUSINESS_SUPERVISOR: A, R.CS_SUPERVISOR: A, R.AUDITOR: A},
+    ),
+    Permission(
+        "report.write",
+        gettext_lazy("build a monthly supervision report, comment on it and issue it"),
+        {R.BUSINESS_SUPERVISOR: A, R.DIRECTOR: A},
+    ),
+]
+
+
+# Meeting services (R-MTG-*): any department books a room for itself (DEPARTMENT scope); the
+# office and the director approve weekend and holiday meetings; the three meeting posts do the
+# service tasks; the AV technician keeps the equipment record.
+_MEETING_STAFF = (R.MEETING_ATTENDANT, R.AV_TECHNICIAN, R.CLEANER)
+_TABLE += [
+    Permission("meeting.view", gettext_lazy("see meeting rooms and bookings"), _everyone()),
+    Permission(
+        "meeting.book",
+        gettext_lazy("book meeting rooms for one's department, change and cancel the bookings"),
+        {role: D for role in ALL_ROLES if role not in {R.AUDITOR, *_MEETING_STAFF}}
+        | {R.OFFICE: A, R.DIRECTOR: A, R.MEETING_ATTENDANT: A},
+    ),
+    Permission(
+        "meeting.approve",
+        gettext_lazy("approve or refuse weekend and holiday meetings (overtime)"),
+        {R.OFFICE: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "meeting.manage",
+        gettext_lazy("keep meeting rooms, assign meeting staff, change any booking"),
+        {R.OFFICE: A, R.DIRECTOR: A, R.MEETING_ATTENDANT: A},
+    ),
+    Permission(
+        "meeting.task",
+        gettext_lazy("do meeting service tasks and tick them off"),
+        {role: A for role in _MEETING_STAFF} | {R.OFFICE: A},
+    ),
+    Permission(
+        "meeting.fault",
+        gettext_lazy("report faults of meeting equipment"),
+        {role: A for role in _MEETING_STAFF} | {R.OFFICE: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "meeting.equipment",
+        gettext_lazy("keep the AV equipment record and its maintenance history"),
+        {R.AV_TECHNICIAN: A, R.OFFICE: A},
+    ),
+]
+
+# Incidents and major faults (R-INC-*): anyone reports (R-INC-1); the dispatcher works the
+# notification chain; the chief on duty (also allowed when named in the chain) investigates;
+# the responsible unit files its paperwork (DEPARTMENT scope); the director confirms
+# sanctions; the administrator keeps the sanction table; inspectors record hazards.
+_INCIDENT_WATCH = (R.GM, R.DIRECTOR, R.DISPATCHER, R.OFFICE, R.SAFETY_INSPECTOR, R.AUDITOR)
+_TABLE += [
+    Permission("incident.report", gettext_lazy("report an incident or major fault"), _everyone()),
+    Permission(
+        "incident.view",
+        gettext_lazy("see every incident and major fault"),
+        {role: A for role in _INCIDENT_WATCH} | {R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A},
+    ),
+    Permission(
+        "incident.dispatch",
+        gettext_lazy("work the incident notification chain"),
+        {R.DISPATCHER: A, R.DIRECTOR: A},
+    ),
+    Permission(
+        "incident.handle",
+        gettext_lazy("track the handling of a major fault to its closure"),
+        {R.GM: A, R.DIRECTOR: A, R.CS_SUPERVISOR: A, R.BUSINESS_SUPERVISOR: A},
+    ),
+    Permission(
+        "incident.investigate",
+        gettext_lazy("run incident investigations and name who answers for them"),
+        {R.GM: A, R.DIRECTOR: A, R.SAFETY_INSPECTOR: A},
+    ),
+    Permission(
+        "incident.paperwork",
+        gettext_lazy("file an incident's written report and injury paperwork"),
+        {R.GM: A, R.DIRECTOR: A, R.OFFICE: A, R.SAFETY_INSPECTOR: A}
+        | {R.CS_SUPERVISOR: D, R.BUSINESS_SUPERVISOR: D, R.TECH_SERVICE: D},
+    ),
+    Permission(
+        "sanction.view",
+        gettext_lazy("see everyone's incident sanction record"),
+        {R.GM: A, R.DIRECTOR: A, R.OFFICE: A, R.AUDITOR: A, R.SAFETY_INSPECTOR: A},
+    ),
+    Permission(
+        "sanction.confirm", gettext_lazy("confirm or drop proposed sanctions"), {R.DIRECTOR: A}
+    ),
+    Permission("sanction.rules", gettext_lazy("edit the sanction rule table"), {R.SYSADMIN: A}),
+    Permission(
+        "inspection.view",
+        gettext_lazy("see inspections and hazards"),
+        {role: A for role in _INCIDENT_WATCH},
+    ),
+    Permission(
+        "inspection.record",
+        gettext_lazy("record inspections and hazards and assign their rectification"),
+        {R.SAFETY_INSPECTOR: A, R.DIRECTOR: A},
+    ),
 ]
 
 PERMISSIONS: dict[str, Permission] = {p.code: p for p in _TABLE}

@@ -24,6 +24,10 @@ class Role(models.TextChoices):
     SAFETY_INSPECTOR = "safety_inspector", _("Safety inspector")
     AUDITOR = "auditor", _("Auditor")
     SYSADMIN = "sysadmin", _("System administrator")
+    # Meeting services (会务, R-MTG-*): the three posts of the seed's meeting-service plan.
+    MEETING_ATTENDANT = "meeting_attendant", _("Meeting attendant")
+    AV_TECHNICIAN = "av_technician", _("AV technician")
+    CLEANER = "cleaner", _("Meeting-area cleaner")
 
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
@@ -60,4 +64,13 @@ ROLE_DUTIES: dict[Role, str] = {
     Role.SAFETY_INSPECTOR: _("Inspects sites, records hazards."),
     Role.AUDITOR: _("Reads the audit trail; changes nothing."),
     Role.SYSADMIN: _("Users, roles, settings."),
+    Role.MEETING_ATTENDANT: _(
+        "Takes room bookings, prepares name cards, flowers and tea, serves during meetings, "
+        "tidies up after."
+    ),
+    Role.AV_TECHNICIAN: _(
+        "Tests audio and video before meetings, stays on duty during them, keeps the "
+        "equipment record."
+    ),
+    Role.CLEANER: _("Cleans meeting rooms before and after meetings."),
 }

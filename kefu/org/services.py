@@ -1,4 +1,4 @@
-"""Every write to the organisation: departments, positions, staff, roles, API tokens.
+"""Every write to the organisation: departments, positions, spans, staff, roles, API tokens.
 
 Each function checks the actor's permission (R-SEC-3), writes atomically and
 records the change in the audit trail (R-SEC-2).
@@ -22,6 +22,7 @@ from kefu.errors import Conflict, ValidationFailed
 from kefu.org.models import ApiToken, Department, Position, User, UserRole
 from kefu.org.permissions import Scope, check
 from kefu.org.roles import Role
+from kefu.org.selectors import SPAN_NAMES
 
 _STAFF_FIELDS = ["username", "full_name", "phone", "email", "department", "position", "is_active"]
 
@@ -152,6 +153,49 @@ def position_update(
     position.save(update_fields=["title", "duties"])
     audit_record(
         actor=actor, action=Action.UPDATE, target=position, before=before, after=snapshot(position)
+    )
+    return position
+
+
+@transaction.atomic
+def position_spans_set(
+    *, actor, position: Position, control, responsibility, influence, support, reason: str = ""
+) -> Position:
+    """R-ORG-2: rate a position on the four spans, each a whole number from 1 to 5.
+
+    A value outside 1–5 is refused naming the span; nothing is written (the
+    database's check constraints back this up).
+    """
+    check(actor, "org.span_rate", department=position.department)
+    given = {
+        "control": control,
+        "responsibility": responsibility,
+        "influence": influence,
+        "support": support,
+    }
+    for name, value in given.items():
+        if isinstance(value, str) and value.strip().isdecimal():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValidationFailed.on(
+                name,
+                _("%(span)s: rate it with a whole number from 1 to 5, not %(value)s.")
+                % {"span": SPAN_NAMES[name], "value": value},
+            )
+        given[name] = value
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    before = snapshot(position)
+    for name, value in given.items():
+        setattr(position, f"span_{name}", value)
+    position.spans_rated_at = timezone.now()
+    position.save(update_fields=[*(f"span_{n}" for n in given), "spans_rated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=position,
+        before=before,
+        after=snapshot(position),
+        reason=reason,
     )
     return position
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from kefu.core.forms import apply_service, int_param
 from kefu.errors import get_or_404
-from kefu.org import services
-from kefu.org.forms import DepartmentForm, PositionForm, StaffCreateForm, StaffForm
+from kefu.org import selectors, services
+from kefu.org.forms import DepartmentForm, PositionForm, SpansForm, StaffCreateForm, StaffForm
 from kefu.org.models import Department, Position, User
 from kefu.org.permissions import allowed, check
 from kefu.org.roles import ROLE_DUTIES, Role
@@ -178,4 +178,68 @@ def staff_detail(request, user_id: int):
     roles = [(Role(c).label, ROLE_DUTIES[Role(c)]) for c in sorted(member.role_codes)]
     return render(
         request, "org/staff_detail.html", {"member": member, "roles": roles, "form": form}
+    )
+
+
+# ---------------------------------------------------------------- spans (R-ORG-2 to R-ORG-4)
+
+
+@login_required
+def spans(request, dept_id: int | None = None):
+    """R-ORG-3, R-ORG-4: supply against demand for every position of a department.
+
+    A chart drawn on the server, the positions grouped by crisis with the seed's
+    adjustment order, and the positions nobody has rated yet.
+    """
+    check(request.user, "org.span_view")
+    if dept_id is None:
+        dept_id = int_param(request.GET.get("department"))
+    if dept_id is None:
+        own = request.user.department
+        department = own or Department.objects.filter(parent__isnull=True).first()
+    else:
+        department = get_or_404(Department, pk=dept_id)
+    if department is None:
+        return render(request, "org/spans.html", {"report": None, "departments": []})
+    report = selectors.department_spans(request.user, department)
+    return render(
+        request,
+        "org/spans.html",
+        {
+            "report": report,
+            "chart": selectors.spans_svg(report["rows"]) if report["rated"] else "",
+            "departments": Department.objects.filter(is_active=True),
+            "can_rate": allowed(request.user, "org.span_rate"),
+        },
+    )
+
+
+@login_required
+def position_spans(request, position_id: int):
+    """R-ORG-2: rate a position on the four spans."""
+    position = get_or_404(Position.objects.select_related("department"), pk=position_id)
+    check(request.user, "org.span_rate", department=position.department)
+    initial = {
+        "control": position.span_control,
+        "responsibility": position.span_responsibility,
+        "influence": position.span_influence,
+        "support": position.span_support,
+    }
+    form = SpansForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.position_spans_set(
+                actor=request.user, position=position, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Spans of %(p)s saved.") % {"p": position})
+            return redirect("org:department_spans", dept_id=position.department_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "form.html",
+        {"form": form, "title": _("Spans of %(p)s") % {"p": position}},
+        status=status,
     )

@@ -243,6 +243,7 @@ class Ticket(models.Model):
             models.Index(fields=["first_responder", "state"], name="tic_fr_state_idx"),
             models.Index(fields=["owner", "state", "created_at"], name="tic_owner_state_idx"),
             models.Index(fields=["closed_at"], name="tic_closed_idx"),
+            models.Index(fields=["resolved_at"], name="tic_resolved_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

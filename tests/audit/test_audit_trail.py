@@ -127,3 +127,17 @@ def test_it_shows_the_trail_page_to_the_auditor_and_refuses_it_to_an_agent(web, 
     refused = web(Role.AGENT).get("/audit/")
     assert refused.status_code == 403
     assert "audit.read" in refused.content.decode()
+
+
+def test_it_shows_a_recorded_field_called_items_on_the_trail_page(web):
+    """A KPI scheme's audit entry records its lines under "items"; the page still shows it."""
+    from kefu.org.permissions import SYSTEM
+    from kefu.reports.models import Indicator
+    from kefu.reports.services import scheme_save
+
+    fcr = Indicator.objects.get(code="fcr")
+    scheme_save(actor=SYSTEM, name="审计页测试", items=[
+        {"indicator": fcr.pk, "target": 80, "weight": 100}])  # fmt: skip
+    page = web(Role.AUDITOR).get("/audit/")
+    assert page.status_code == 200
+    assert "审计页测试" in page.content.decode()

@@ -143,3 +143,12 @@ def sign_in(page, live: LiveServer, username: str, password: str = "kefu-demo-20
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
     page.wait_for_load_state("networkidle")
+
+
+def nav_go(page, href: str) -> None:
+    """Follow a link of the top bar, opening its menu first when it sits in one."""
+    link = page.locator(f"nav.mainnav a[href='{href}']")
+    if not link.is_visible():
+        link.locator("xpath=ancestor::details[1]/summary").click()
+    link.click()
+    page.wait_for_load_state("networkidle")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_go, sign_in
 
 
 def test_it_searches_opens_a_customer_reveals_a_phone_and_the_auditor_sees_it(browser, page, live):
     """R-CUS-9 search, R-CUS-8 customer page, R-SEC-1 reveal with reason, recorded."""
     sign_in(page, live, "cs_supervisor")
-    page.click("nav.mainnav >> a[href='/customers/']")
+    nav_go(page, "/customers/")
     page.wait_for_load_state("networkidle")
     page.fill("input[name=q]", "朝阳区")
     page.click("form.filters button[type=submit]")

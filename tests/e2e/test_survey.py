@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_go, sign_in
 
 
 def test_it_lets_a_customer_answer_through_the_link_and_the_supervisor_see_it(browser, page, live):
     sign_in(page, live, "cs_supervisor")
-    page.click("nav.mainnav >> a[href='/followups/surveys/']")
+    nav_go(page, "/followups/surveys/")
     page.wait_for_load_state("networkidle")
     page.fill("#id_title", "浏览器测试问卷")
     page.fill("#id_questions", "pair: 维修人员上门的速度\nscale: 总体满意度")

@@ -33,11 +33,13 @@ def test_it_gives_every_role_of_the_spec_at_least_one_permission():
         assert any(role in p.grants for p in PERMISSIONS.values()), role
 
 
-def test_it_has_all_seventeen_roles_of_the_spec():
+def test_it_has_all_seventeen_roles_of_the_spec_and_the_three_meeting_posts():
     assert {r.value for r in Role} == {
         "gm", "director", "cs_supervisor", "team_lead", "agent", "duty_operator",
         "tech_service", "business_supervisor", "customer_manager", "operator", "collector",
         "marketing", "office", "dispatcher", "safety_inspector", "auditor", "sysadmin",
+        # R-MTG-2: the seed's meeting-service posts (会议服务人员, 音控师, 会议区保洁员)
+        "meeting_attendant", "av_technician", "cleaner",
     }  # fmt: skip
 
 

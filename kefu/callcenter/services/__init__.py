@@ -1,4 +1,5 @@
-"""Every write of the call centre: imports, live events, hotlines, extensions, links, plays.
+"""Every write of the call centre: imports, live events, hotlines, extensions, links, plays,
+shift templates, leave and forecast overrides.
 
 Each function checks the actor's permission first (R-SEC-3), writes atomically and records
 the write in the audit trail (R-SEC-2). Live PBX events are written to their own append-only
@@ -19,6 +20,14 @@ from kefu.callcenter.services.cti import (
 )
 from kefu.callcenter.services.imports import call_import_run, call_import_start, calls_import
 from kefu.callcenter.services.lookups import agents_by_label, phone_key
+from kefu.callcenter.services.schedule import (
+    forecast_override_remove,
+    forecast_override_set,
+    shift_template_create,
+    shift_template_update,
+    staff_leave_cancel,
+    staff_leave_create,
+)
 from kefu.callcenter.services.setup import agent_extension_set, hotline_create, hotline_update
 
 __all__ = [
@@ -34,7 +43,13 @@ __all__ = [
     "cti_event_receive",
     "cti_settings",
     "cti_token_rotate",
+    "forecast_override_remove",
+    "forecast_override_set",
     "hotline_create",
     "hotline_update",
     "phone_key",
+    "shift_template_create",
+    "shift_template_update",
+    "staff_leave_cancel",
+    "staff_leave_create",
 ]

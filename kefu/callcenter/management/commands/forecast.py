@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 "aht_seconds": round(f.aht_seconds, 1),
                 "agents": s.agents,
                 "agents_with_shrinkage": s.agents_with_shrinkage,
+                "overridden": f.overridden,
             }
             for f, s in zip(plan.intervals, plan.required, strict=True)
         ]
@@ -51,4 +52,5 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {r['start'][:16]}  {r['calls']:7.1f} calls  AHT {r['aht_seconds']:6.0f} s"
                     f"  {r['agents']:3d} agents  {r['agents_with_shrinkage']:3d} rostered"
+                    + ("  (overridden)" if r["overridden"] else "")
                 )

@@ -1,0 +1,165 @@
+"""KPI definitions and schemes (R-SUP-4) and the monthly supervision report (R-SUP-2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorKind(models.TextChoices):
+    RESULT = "result", _("result indicator")
+    PROCESS = "process", _("process indicator")
+
+
+class Variability(models.TextChoices):
+    FIXED = "fixed", _("fixed indicator")
+    VARIABLE = "variable", _("variable indicator")
+
+
+class Indicator(models.Model):
+    """A KPI: what is measured and how; the formula is chosen from the catalogue."""
+
+    code = models.SlugField(_("indicator code"), max_length=40, unique=True)
+    name = models.CharField(_("indicator name"), max_length=100)
+    kind = models.CharField(_("indicator type"), max_length=10, choices=IndicatorKind.choices)
+    variability = models.CharField(
+        _("fixed or variable"), max_length=10, choices=Variability.choices
+    )
+    formula = models.CharField(_("formula"), max_length=30)
+    params = models.JSONField(_("formula parameters"), default=dict, blank=True)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    description = models.TextField(_("indicator description"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scheme(models.Model):
+    """A KPI scheme (考核方案): indicators with targets and weights that total 100%,
+    applied to departments (with the departments under them) and positions."""
+
+    name = models.CharField(_("scheme name"), max_length=100, unique=True)
+    departments = models.ManyToManyField(
+        "org.Department", blank=True, related_name="+", verbose_name=_("departments")
+    )
+    positions = models.ManyToManyField(
+        "org.Position", blank=True, related_name="+", verbose_name=_("positions")
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("KPI scheme")
+        verbose_name_plural = _("KPI schemes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeItem(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="items")
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
+    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["scheme", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "indicator"], name="rep_item_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0, weight__lte=100), name="rep_item_weight"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ({self.weight}%)"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ISSUED = "issued", _("issued")
+
+
+class MonthlyReport(models.Model):
+    """R-SUP-2: one month's supervision report; its figures are frozen in ``data`` when
+    built, and the whole report (figures and commentary) when issued (R-SEC-4)."""
+
+    month = models.DateField(_("month"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    data = models.JSONField(_("figures"), default=dict)
+    commentary = models.TextField(_("business department's commentary"), blank=True)
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    build_seconds = models.FloatField(_("build time (s)"), default=0)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("monthly supervision report")
+        verbose_name_plural = _("monthly supervision reports")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == ReportStatus.ISSUED
+
+
+class CallDayFact(models.Model):
+    """Inbound calls of one local day and one agent, counted once for KPIs and reports.
+
+    Kept from the call records by :mod:`kefu.reports.facts` (never typed in), so a scorecard
+    reads a few thousand rows instead of a month's millions of calls.
+    """
+
+    day = models.DateField(db_index=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    offered = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_within = models.PositiveIntegerField(default=0)
+    short_abandoned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agent"], name="rep_callfact_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agent_id}: {self.answered}/{self.offered}"
+
+
+class FactMonth(models.Model):
+    """When a month's call facts were last brought up to date, and under which settings."""
+
+    month = models.DateField(unique=True)
+    checked_at = models.DateTimeField()
+    service_level_seconds = models.PositiveIntegerField()
+    short_abandon_seconds = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")

@@ -1,0 +1,156 @@
+"""Reads of the reports app: which KPI schemes apply to whom, and scorecards (R-SUP-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from kefu.errors import NotFound, PermissionDenied, ValidationFailed
+from kefu.org.models import Department, Position, User
+from kefu.org.permissions import Scope, check
+from kefu.reports import formulas
+from kefu.reports.formulas import COMPANY, Unit
+from kefu.reports.models import Scheme
+from kefu.reports.periods import months_back
+
+
+def display(value: float | None, unit: str) -> str:
+    """A KPI value as people read it: 92.5%, 3.1 per 10,000, 4.2 points, 17."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return f"{value * 100:.1f}%"
+    if unit == "per10k":
+        return f"{value:.2f}‱"
+    if unit == "score":
+        return f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+def target_value(target, unit: str) -> float:
+    """Targets of percentage indicators are entered as percentages (90 means 90%)."""
+    return float(target) / 100 if unit == "percent" else float(target)
+
+
+def unit_for(user, *, kind: str, pk: int | None) -> Unit:
+    """The unit a scorecard is asked for, checked against the viewer's scope (R-SEC-1)."""
+    scope = check(user, "kpi.view")
+    if kind == "company":
+        if scope != Scope.ALL:
+            raise ValidationFailed.on(
+                "unit", _("Choose your department; the company view is not yours.")
+            )
+        return COMPANY
+    model = {"department": Department, "position": Position, "person": User}.get(kind)
+    if model is None:
+        raise ValidationFailed.on("unit", _("A unit is company, department, position or person."))
+    obj = model.objects.filter(pk=pk).first() if pk else None
+    if obj is None:
+        raise NotFound(message=_("No such %(kind)s.") % {"kind": kind})
+    department = obj if kind == "department" else obj.department
+    if scope != Scope.ALL:
+        if department is None:
+            raise PermissionDenied(message=_("You may see scorecards of your own department only."))
+        check(user, "kpi.view", department=department)
+    if kind == "department":
+        return Unit("department", department=obj)
+    if kind == "position":
+        return Unit("position", position=obj, department=obj.department)
+    return Unit("person", user=obj, department=obj.department, position=obj.position)
+
+
+def schemes_for(unit: Unit) -> QuerySet[Scheme]:
+    """Active schemes that apply to ``unit``: by its department (or one above it) and position.
+
+    A scheme naming no department applies everywhere; one naming no position applies to
+    every position of its departments.
+    """
+    schemes = Scheme.objects.filter(is_active=True)
+    if unit.kind == "company":
+        return schemes.filter(departments__isnull=True, positions__isnull=True).distinct()
+    dept = unit.department
+    if dept is not None:
+        ancestors = [p for p in dept.path.split("/") if p]
+        prefixes = ["/" + "/".join(ancestors[: i + 1]) + "/" for i in range(len(ancestors))]
+        schemes = schemes.filter(Q(departments__isnull=True) | Q(departments__path__in=prefixes))
+    position = unit.position
+    if unit.kind in ("position", "person") and position is not None:
+        schemes = schemes.filter(Q(positions__isnull=True) | Q(positions=position))
+    else:
+        schemes = schemes.filter(positions__isnull=True)
+    return schemes.distinct().order_by("name")
+
+
+def scorecard(scheme: Scheme, unit: Unit, month: dt.date, *, trend_months: int = 6) -> dict:
+    """R-SUP-4: each line's value for the month, its target, achievement and weighted score,
+    with the trend over the months before."""
+    months = months_back(month, trend_months)
+    lines, total = [], 0.0
+    items = list(scheme.items.select_related("indicator").order_by("id"))
+    measures = formulas.evaluate_many(
+        [(i.indicator.formula, i.indicator.params) for i in items], unit, months
+    )
+    for item, values in zip(items, measures, strict=True):
+        ind = item.indicator
+        unit_kind = formulas.unit_of(ind.formula)
+        measure = values[month]
+        target = target_value(item.target, unit_kind)
+        ach = formulas.achievement(measure.value, target, ind.higher_is_better)
+        score = None if ach is None else round(ach * float(item.weight), 2)
+        total += score or 0
+        met = (
+            None
+            if measure.value is None
+            else (measure.value >= target if ind.higher_is_better else measure.value <= target)
+        )
+        lines.append(
+            {
+                "indicator": ind.name,
+                "code": ind.code,
+                "kind": ind.get_kind_display(),
+                "variability": ind.get_variability_display(),
+                "unit": unit_kind,
+                "value": measure.value,
+                "display": display(measure.value, unit_kind),
+                "numerator": measure.numerator,
+                "denominator": measure.denominator,
+                "target": target,
+                "target_display": display(target, unit_kind),
+                "weight": float(item.weight),
+                "achievement_percent": None if ach is None else round(ach * 100, 1),
+                "score": score,
+                "met": met,
+                "higher_is_better": ind.higher_is_better,
+                "trend": [
+                    {
+                        "month": m.strftime("%Y-%m"),
+                        "value": values[m].value,
+                        "display": display(values[m].value, unit_kind),
+                    }
+                    for m in months
+                ],
+            }
+        )
+    return {
+        "scheme": scheme.name,
+        "scheme_id": scheme.pk,
+        "unit": unit.label,
+        "unit_kind": unit.kind,
+        "month": month.strftime("%Y-%m"),
+        "lines": lines,
+        "total_score": round(total, 2),
+    }
+
+
+def scorecards(user, unit: Unit, month: dt.date, *, trend_months: int = 6) -> list[dict]:
+    """The cards of ``unit``; for the whole company, every active scheme for each department
+    it applies to (the overview the general manager reads)."""
+    if unit.kind != "company":
+        return [scorecard(s, unit, month, trend_months=trend_months) for s in schemes_for(unit)]
+    cards = []
+    for scheme in Scheme.objects.filter(is_active=True).prefetch_related("departments"):
+        units = [Unit("department", department=d) for d in scheme.departments.all()] or [COMPANY]
+        cards += [scorecard(scheme, u, month, trend_months=trend_months) for u in units]
+    return cards

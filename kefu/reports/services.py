@@ -1,0 +1,381 @@
+"""Every write of the reports app: KPI definitions and schemes (R-SUP-4), and the monthly
+supervision report's build, commentary and issue (R-SUP-2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.audit.models import Action
+from kefu.audit.services import audit_record, snapshot
+from kefu.errors import Conflict, ValidationFailed
+from kefu.org.models import Department, Position, User
+from kefu.org.permissions import check
+from kefu.org.roles import Role
+from kefu.reports import formulas
+from kefu.reports.models import (
+    Indicator,
+    IndicatorKind,
+    MonthlyReport,
+    ReportStatus,
+    Scheme,
+    SchemeItem,
+    Variability,
+)
+from kefu.reports.periods import previous_month, this_month
+
+_INDICATOR_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "variability",
+    "formula",
+    "params",
+    "higher_is_better",
+    "description",
+    "is_active",
+]
+
+
+def _clean_indicator(data: dict, *, instance: Indicator | None) -> dict:
+    code = (data.get("code") or "").strip()
+    name = (data.get("name") or "").strip()
+    if not code:
+        raise ValidationFailed.on("code", _("Give the indicator a code."))
+    if not name:
+        raise ValidationFailed.on("name", _("Give the indicator a name."))
+    clash = Indicator.objects.filter(code=code)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise ValidationFailed.on("code", _("An indicator with code “%(c)s” exists.") % {"c": code})
+    if data.get("kind") not in IndicatorKind.values:
+        raise ValidationFailed.on("kind", _("Choose result or process indicator."))
+    if data.get("variability") not in Variability.values:
+        raise ValidationFailed.on("variability", _("Choose fixed or variable indicator."))
+    formula = data.get("formula") or ""
+    params = formulas.clean_params(formula, data.get("params") or {})
+    higher = data.get("higher_is_better")
+    if higher is None:
+        higher = (
+            formulas.STANDARD[formula].higher_is_better if formula in formulas.STANDARD else True
+        )
+    return {
+        "code": code,
+        "name": name,
+        "kind": data["kind"],
+        "variability": data["variability"],
+        "formula": formula,
+        "params": params,
+        "higher_is_better": bool(higher),
+        "description": (data.get("description") or "").strip(),
+        "is_active": bool(data.get("is_active", True)),
+    }
+
+
+@transaction.atomic
+def indicator_create(*, actor, **data) -> Indicator:
+    """R-SUP-4: define a KPI from the formula catalogue (an unknown filter field is refused)."""
+    check(actor, "kpi.manage")
+    indicator = Indicator.objects.create(**_clean_indicator(data, instance=None))
+    audit_record(actor=actor, action=Action.CREATE, target=indicator, after=snapshot(indicator))
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, actor, indicator: Indicator, **data) -> Indicator:
+    check(actor, "kpi.manage")
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    before = snapshot(indicator, _INDICATOR_FIELDS)
+    merged = {f: getattr(indicator, f) for f in _INDICATOR_FIELDS} | data
+    for field, value in _clean_indicator(merged, instance=indicator).items():
+        setattr(indicator, field, value)
+    indicator.save(update_fields=_INDICATOR_FIELDS)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=indicator,
+        before=before,
+        after=snapshot(indicator, _INDICATOR_FIELDS),
+    )
+    return indicator
+
+
+def _clean_items(items: object) -> list[tuple[Indicator, Decimal, Decimal]]:
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed.on("items", _("A scheme needs at least one indicator."))
+    clean, seen = [], set()
+    for n, item in enumerate(items, start=1):
+        try:
+            indicator = Indicator.objects.get(pk=int(item["indicator"]))
+            target = Decimal(str(item["target"]))
+            weight = Decimal(str(item["weight"]))
+        except (KeyError, TypeError, ValueError, InvalidOperation, Indicator.DoesNotExist):
+            raise ValidationFailed.on(
+                "items",
+                _("Line %(n)d: give an existing indicator, a target and a weight.") % {"n": n},
+            ) from None
+        if indicator.pk in seen:
+            raise ValidationFailed.on(
+                "items", _("“%(i)s” is in the scheme twice.") % {"i": indicator.name}
+            )
+        if not indicator.is_active:
+            raise ValidationFailed.on(
+                "items", _("“%(i)s” is no longer in use.") % {"i": indicator.name}
+            )
+        if not Decimal(0) < weight <= Decimal(100):
+            raise ValidationFailed.on(
+                "items",
+                _("Line %(n)d: a weight is a percentage above 0 and at most 100.") % {"n": n},
+            )
+        if target < 0:
+            raise ValidationFailed.on(
+                "items", _("Line %(n)d: a target cannot be negative.") % {"n": n}
+            )
+        seen.add(indicator.pk)
+        clean.append((indicator, target, weight))
+    total = sum(w for _i, _t, w in clean)
+    if total != Decimal(100):
+        raise ValidationFailed.on(
+            "items",
+            _("The weights add up to %(t)s%%; they must total 100%%.")
+            % {"t": format(total.normalize(), "f")},
+        )
+    return clean
+
+
+def _scheme_state(scheme: Scheme) -> dict:
+    return {
+        "name": scheme.name,
+        "is_active": scheme.is_active,
+        "departments": sorted(scheme.departments.values_list("pk", flat=True)),
+        "positions": sorted(scheme.positions.values_list("pk", flat=True)),
+        "items": [
+            [i.indicator_id, str(i.target), str(i.weight)] for i in scheme.items.order_by("id")
+        ],
+    }
+
+
+@transaction.atomic
+def scheme_save(
+    *,
+    actor,
+    scheme: Scheme | None = None,
+    name: str,
+    items: list[dict],
+    departments: list[int] | None = None,
+    positions: list[int] | None = None,
+    is_active: bool = True,
+) -> Scheme:
+    """R-SUP-4: a KPI scheme — indicators with targets and weights totalling 100%, applied to
+    departments and positions. Saving replaces the scheme's lines as a whole."""
+    check(actor, "kpi.manage")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed.on("name", _("Give the scheme a name."))
+    clash = Scheme.objects.filter(name=name)
+    if scheme is not None:
+        clash = clash.exclude(pk=scheme.pk)
+    if clash.exists():
+        raise ValidationFailed.on("name", _("A scheme named “%(n)s” exists.") % {"n": name})
+    clean = _clean_items(items)
+    depts = list(Department.objects.filter(pk__in=departments or []))
+    if len(depts) != len(set(departments or [])):
+        raise ValidationFailed.on("departments", _("One of the departments does not exist."))
+    posts = list(Position.objects.filter(pk__in=positions or []))
+    if len(posts) != len(set(positions or [])):
+        raise ValidationFailed.on("positions", _("One of the positions does not exist."))
+    before = None
+    if scheme is None:
+        scheme = Scheme.objects.create(name=name, is_active=is_active, created_by=_user(actor))
+    else:
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        before = _scheme_state(scheme)
+        scheme.name, scheme.is_active, scheme.updated_at = name, is_active, timezone.now()
+        scheme.save(update_fields=["name", "is_active", "updated_at"])
+        scheme.items.all().delete()
+    scheme.departments.set(depts)
+    scheme.positions.set(posts)
+    SchemeItem.objects.bulk_create(
+        SchemeItem(scheme=scheme, indicator=i, target=t, weight=w) for i, t, w in clean
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE if before is None else Action.UPDATE,
+        target=scheme,
+        before=before,
+        after=_scheme_state(scheme),
+    )
+    return scheme
+
+
+def _user(actor) -> User | None:
+    return actor if getattr(actor, "pk", None) else None
+
+
+# The monthly supervision report (R-SUP-2) ------------------------------------------------
+
+
+def content_hash(report: MonthlyReport) -> str:
+    """SHA-256 over the figures and commentary exactly as issued (R-SEC-4)."""
+    body = json.dumps(
+        {"month": report.month.isoformat(), "data": report.data, "commentary": report.commentary},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _refuse_future(month) -> None:
+    if month > this_month():
+        raise ValidationFailed.on(
+            "month",
+            _("%(m)s has not begun; a report can only cover a month that has.")
+            % {"m": month.strftime("%Y-%m")},
+        )
+
+
+@transaction.atomic
+def monthly_report_build(*, actor, month=None) -> MonthlyReport:
+    """R-SUP-2: build (or rebuild while still a draft) the month's report from the data.
+
+    ``month`` defaults to last month (the worker runs this on the first day of a month).
+    An issued report is frozen: rebuilding it is refused.
+    """
+    from kefu.reports.monthly import build_figures
+
+    check(actor, "report.write")
+    month = (month or previous_month()).replace(day=1)
+    _refuse_future(month)
+    report = MonthlyReport.objects.select_for_update().filter(month=month).first()
+    if report is not None and report.is_issued:
+        raise Conflict(
+            message=_("The report for %(m)s was issued on %(d)s and is frozen.")
+            % {"m": report, "d": timezone.localtime(report.issued_at).strftime("%Y-%m-%d")}
+        )
+    started = time.perf_counter()
+    data = build_figures(month)
+    seconds = time.perf_counter() - started
+    if report is None:
+        report = MonthlyReport.objects.create(
+            month=month, data=data, built_by=_user(actor), build_seconds=seconds
+        )
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            target=report,
+            summary=_("Monthly supervision report built"),
+        )
+    else:
+        report.data, report.built_at, report.built_by = data, timezone.now(), _user(actor)
+        report.build_seconds, report.version = seconds, report.version + 1
+        report.save(update_fields=["data", "built_at", "built_by", "build_seconds", "version"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=report,
+            summary=_("Monthly supervision report rebuilt from the data"),
+        )
+    transaction.on_commit(lambda: _tell_built(report))
+    return report
+
+
+def _tell_built(report: MonthlyReport) -> None:
+    from django.urls import reverse
+
+    from kefu.core.notify import notify
+
+    readers = User.objects.filter(
+        is_active=True, role_rows__role__in=[Role.BUSINESS_SUPERVISOR]
+    ).distinct()
+    notify(
+        readers,
+        _("The supervision report for %(m)s is built; add your commentary and issue it.")
+        % {"m": report},
+        url=reverse("reports:monthly_detail", args=[str(report)]),
+    )
+
+
+def _locked(report: MonthlyReport, version: int | None) -> MonthlyReport:
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_issued:
+        raise Conflict(message=_("The report for %(m)s is issued and frozen.") % {"m": report})
+    if version is not None and version != report.version:
+        raise Conflict(
+            message=_("The report was rebuilt or changed meanwhile; reload it and try again.")
+        )
+    return report
+
+
+@transaction.atomic
+def monthly_report_comment(
+    *, actor, report: MonthlyReport, commentary: str, version: int | None = None
+) -> MonthlyReport:
+    """R-SUP-2: the business department's commentary, before the report is issued."""
+    check(actor, "report.write")
+    report = _locked(report, version)
+    before = {"commentary": report.commentary}
+    report.commentary = (commentary or "").strip()
+    report.version += 1
+    report.save(update_fields=["commentary", "version"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=report,
+        before=before,
+        after={"commentary": report.commentary},
+    )
+    return report
+
+
+@transaction.atomic
+def monthly_report_issue(
+    *, actor, report: MonthlyReport, version: int | None = None
+) -> MonthlyReport:
+    """R-SUP-2, R-SEC-4: issue the report to the general manager; it is frozen from now on,
+    its content sealed with a hash that the page checks."""
+    check(actor, "report.write")
+    report = _locked(report, version)
+    if not report.commentary:
+        raise ValidationFailed.on(
+            "commentary", _("Add the business department's commentary before issuing.")
+        )
+    report.status, report.issued_at, report.issued_by = (
+        ReportStatus.ISSUED,
+        timezone.now(),
+        _user(actor),
+    )
+    report.content_hash = content_hash(report)
+    report.version += 1
+    report.save(update_fields=["status", "issued_at", "issued_by", "content_hash", "version"])
+    audit_record(
+        actor=actor,
+        action=Action.SIGN,
+        target=report,
+        summary=_("Monthly supervision report issued"),
+        after={"content_hash": report.content_hash},
+    )
+    transaction.on_commit(lambda: _tell_issued(report))
+    return report
+
+
+def _tell_issued(report: MonthlyReport) -> None:
+    from django.urls import reverse
+
+    from kefu.core.notify import notify
+
+    readers = User.objects.filter(
+        is_active=True, role_rows__role__in=[Role.GM, Role.DIRECTOR]
+    ).distinct()
+    notify(
+        readers,
+        _("The service supervision report for %(m)s has been issued.") % {"m": report},
+        url=reverse("reports:monthly_detail", args=[str(report)]),
+    )

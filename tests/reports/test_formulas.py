@@ -1,0 +1,118 @@
+"""R-SUP-4: KPI values are computed from the data, never typed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kefu.errors import ValidationFailed
+from kefu.reports import formulas
+from kefu.reports.formulas import COMPANY, Unit
+from tests import factories
+from tests.reports.factories import agent, at, call, followup, survey_answer, ticket_on
+
+pytestmark = pytest.mark.django_db
+NOV = dt.date(2026, 10, 1)
+
+
+def value(formula: str, unit=COMPANY, params=None, month=NOV):
+    return formulas.evaluate_months(formula, params or {}, unit, [month])[month]
+
+
+def test_r_sup_4_answer_rate_and_service_level_come_from_the_call_records():
+    for wait in (5, 10, 30):
+        call(enter_at=at("2026-10-05"), wait=wait)
+    call(enter_at=at("2026-10-05"), answered=False, wait=40)
+    call(enter_at=at("2026-10-05"), answered=False, blocked=True)  # not offered
+    call(enter_at=at("2026-11-05"))  # another month
+    rate = value("answer_rate")
+    assert (rate.value, rate.numerator, rate.denominator) == (0.75, 3, 4)
+    assert value("service_level").value == pytest.approx(2 / 4)  # within 20 s of offered
+
+
+def test_r_sup_4_ticket_indicators_count_the_months_tickets():
+    a = agent()
+    ticket_on("2026-10-02", actor=a, resolved_at_first_contact=True)
+    first = ticket_on("2026-10-03", actor=a, phone="13800001111")
+    ticket_on(
+        "2026-10-04",
+        actor=a,
+        kind="complaint",
+        response_breached=True,
+        resolved_at=at("2026-10-05"),
+    )
+    ticket_on("2026-10-06", actor=a, resolved_at=at("2026-10-07"))
+    from kefu.tickets.models import Ticket
+
+    Ticket.objects.filter(pk=ticket_on("2026-10-08", actor=a).pk).update(repeat_of=first)
+    assert value("fcr").value == pytest.approx(1 / 5)
+    assert value("repeat_contact_rate").value == pytest.approx(1 / 5)
+    assert value("time_limit_compliance").value == pytest.approx(1 / 2)
+
+
+def test_r_sup_4_complaints_per_10000_customers_divides_by_the_archive():
+    a = agent()
+    for _ in range(2):
+        ticket_on("2026-10-02", actor=a, kind="complaint")
+    ticket_on("2026-10-02", actor=a)
+    from kefu.customers.models import Customer
+
+    customers = Customer.objects.count()
+    assert value("complaints_per_10k").value == pytest.approx(2 / customers * 10000)
+
+
+def test_r_sup_4_callback_completion_and_satisfaction():
+    dept = factories.department()
+    followup(department=dept, due_on=dt.date(2026, 10, 3), status="done")
+    followup(department=dept, due_on=dt.date(2026, 10, 4), status="unreached")
+    followup(department=dept, due_on=dt.date(2026, 10, 5))
+    followup(department=dept, due_on=dt.date(2026, 10, 6), status="cancelled")
+    survey_answer(answered_at=at("2026-10-09"), score="4.00", department=dept)
+    survey_answer(answered_at=at("2026-10-10"), score="3.00", department=dept)
+    assert value("callback_completion").value == pytest.approx(2 / 3)
+    assert value("satisfaction").value == pytest.approx(3.5)
+
+
+def test_r_sup_4_a_department_unit_counts_its_own_and_its_sub_departments_rows():
+    top = factories.department(name="客服中心")
+    sub = factories.department(name="一组", parent=top)
+    other = factories.department(name="工程部")
+    for dept in (top, sub, other):
+        ticket_on("2026-10-02", actor=agent(dept), resolved_at_first_contact=dept is other)
+    assert value("fcr", Unit("department", department=top)).denominator == 2
+    assert value("fcr", Unit("department", department=other)).value == 1.0
+
+
+def test_r_sup_4_a_custom_count_and_ratio_filter_by_the_fields_given():
+    a = agent()
+    ticket_on("2026-10-02", actor=a, kind="complaint")
+    ticket_on("2026-10-02", actor=a, kind="fault")
+    ticket_on("2026-10-02", actor=a, kind="fault", channel="web")
+    params = formulas.clean_params("count", {"source": "tickets", "filter": {"kind": "fault"}})
+    assert value("count", params=params).value == 2
+    ratio = formulas.clean_params(
+        "ratio",
+        {"source": "tickets", "filter": {"channel": "web"}, "denominator": {"kind": "fault"}},
+    )
+    assert value("ratio", params=ratio).value == pytest.approx(1 / 2)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"source": "tickets", "filter": {"salary": 1}}, "salary"),
+        ({"source": "payroll", "filter": {}}, "payroll"),
+        ({"source": "tickets", "filter": {"kind": "gossip"}}, "gossip"),
+        ({"source": "tickets", "filter": {"is_major": "yes"}}, "is_major"),
+    ],
+)
+def test_r_sup_4_a_formula_over_an_unknown_field_or_value_is_refused(params, message):
+    with pytest.raises(ValidationFailed) as err:
+        formulas.clean_params("count", params)
+    assert message in str(err.value.message)
+
+
+def test_r_sup_4_months_without_data_have_no_value_rather_than_zero():
+    assert value("answer_rate").value is None
+    assert value("satisfaction").value is None

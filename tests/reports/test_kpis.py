@@ -1,0 +1,152 @@
+"""R-SUP-4: KPI definitions, schemes with weights totalling 100%, and scorecards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kefu.errors import PermissionDenied, ValidationFailed
+from kefu.org.roles import Role
+from kefu.reports import services
+from kefu.reports.formulas import Unit
+from kefu.reports.models import Indicator, Scheme
+from kefu.reports.selectors import schemes_for, scorecard, unit_for
+from tests import factories
+from tests.reports.factories import agent, at, call, scheme, ticket_on
+
+pytestmark = pytest.mark.django_db
+OCT = dt.date(2026, 10, 1)
+
+
+def test_r_sup_4_the_standard_set_is_there_from_the_start():
+    codes = set(Indicator.objects.values_list("code", flat=True))
+    assert {
+        "answer_rate",
+        "service_level",
+        "fcr",
+        "repeat_contact_rate",
+        "complaints_per_10k",
+        "time_limit_compliance",
+        "callback_completion",
+        "satisfaction",
+    } <= codes
+
+
+def test_r_sup_4_an_administrator_defines_a_custom_indicator():
+    director = factories.user(Role.DIRECTOR)
+    indicator = services.indicator_create(
+        actor=director,
+        code="major-faults",
+        name="重大故障数",
+        kind="result",
+        variability="variable",
+        formula="count",
+        params={"source": "tickets", "filter": {"kind": "fault", "is_major": True}},
+        higher_is_better=False,
+    )
+    assert indicator.params == {"source": "tickets", "filter": {"kind": "fault", "is_major": True}}
+
+
+def test_r_sup_4_an_indicator_over_an_unknown_field_is_refused_and_nothing_written():
+    with pytest.raises(ValidationFailed, match="salary"):
+        services.indicator_create(
+            actor=factories.user(Role.DIRECTOR),
+            code="x",
+            name="x",
+            kind="result",
+            variability="fixed",
+            formula="count",
+            params={"source": "tickets", "filter": {"salary": 3}},
+        )
+    assert not Indicator.objects.filter(code="x").exists()
+
+
+def test_it_refuses_an_agent_defining_indicators():
+    with pytest.raises(PermissionDenied):
+        services.indicator_create(
+            actor=agent(), code="x", name="x", kind="result", variability="fixed", formula="fcr"
+        )
+
+
+def test_r_sup_4_a_scheme_whose_weights_do_not_total_100_is_refused_and_nothing_written():
+    with pytest.raises(ValidationFailed, match="90"):
+        scheme(lines=[("answer_rate", "90", "60"), ("fcr", "70", "30")])
+    assert not Scheme.objects.exists()
+
+
+def test_r_sup_4_a_scheme_cannot_name_an_indicator_twice():
+    with pytest.raises(ValidationFailed, match="两次"):
+        scheme(lines=[("fcr", "90", "50"), ("fcr", "70", "50")])
+
+
+def test_r_sup_4_the_scorecard_shows_value_target_and_weighted_score():
+    dept = factories.department(name="呼叫中心")
+    a = agent(dept)
+    for wait in (5, 5, 5, 5, 5, 5, 5, 5, 5):
+        call(enter_at=at("2026-10-05"), wait=wait, agent=a)
+    call(enter_at=at("2026-10-05"), answered=False, agent=None)  # offered to the company
+    ticket_on("2026-10-06", actor=a, resolved_at_first_contact=True)
+    ticket_on("2026-10-06", actor=a)
+    s = scheme(lines=[("answer_rate", "90", "60"), ("fcr", "80", "40")], departments=[dept])
+    card = scorecard(s, Unit("department", department=dept), OCT, trend_months=3)
+    rate, fcr = card["lines"]
+    # The unanswered call has no agent, so the department's answer rate is 9/9.
+    assert rate["display"] == "100.0%" and rate["target_display"] == "90.0%"
+    assert rate["achievement_percent"] == pytest.approx(111.1, abs=0.1)
+    assert rate["score"] == pytest.approx(60 * 10 / 9, abs=0.01)
+    assert fcr["display"] == "50.0%" and fcr["met"] is False
+    assert fcr["score"] == pytest.approx(40 * 0.5 / 0.8)
+    assert card["total_score"] == pytest.approx(rate["score"] + fcr["score"], abs=0.01)
+    assert [p["month"] for p in rate["trend"]] == ["2026-08", "2026-09", "2026-10"]
+
+
+def test_r_sup_4_achievement_is_capped_by_the_policy():
+    a = agent()
+    ticket_on("2026-10-06", actor=a, resolved_at_first_contact=True)
+    s = scheme(lines=[("fcr", "10", "100")])
+    card = scorecard(s, Unit("company"), OCT)
+    assert card["lines"][0]["achievement_percent"] == 120.0
+    assert card["total_score"] == 120.0
+
+
+def test_r_sup_4_a_lower_is_better_indicator_scores_below_target_as_met():
+    a = agent()
+    for _ in range(4):
+        ticket_on("2026-10-06", actor=a)
+    from kefu.tickets.models import Ticket
+
+    first = Ticket.objects.first()
+    Ticket.objects.filter(pk=Ticket.objects.last().pk).update(repeat_of=first)
+    s = scheme(lines=[("repeat_contact_rate", "50", "100")])
+    line = scorecard(s, Unit("company"), OCT)["lines"][0]
+    assert line["display"] == "25.0%" and line["met"] is True
+    assert line["achievement_percent"] == 120.0
+
+
+def test_r_sup_4_schemes_apply_to_sub_departments_and_to_their_positions():
+    top = factories.department(name="客服中心")
+    sub = factories.department(name="一组", parent=top)
+    other = factories.department(name="工程部")
+    lead = factories.position(department=sub, title="班长")
+    everyone = scheme("全员", lines=[("fcr", "80", "100")])
+    centre = scheme("客服中心考核", lines=[("answer_rate", "90", "100")], departments=[top])
+    leads = scheme("班长考核", lines=[("fcr", "85", "100")], departments=[top], positions=[lead])
+    assert set(schemes_for(Unit("department", department=sub))) == {everyone, centre}
+    assert set(schemes_for(Unit("department", department=other))) == {everyone}
+    assert set(schemes_for(Unit("position", position=lead, department=sub))) == {
+        everyone,
+        centre,
+        leads,
+    }
+
+
+def test_r_sup_4_a_department_scoped_viewer_sees_only_their_own_departments_cards():
+    top = factories.department(name="客服中心")
+    other = factories.department(name="工程部")
+    supervisor = factories.user(Role.CS_SUPERVISOR, department=top)
+    assert unit_for(supervisor, kind="department", pk=top.pk).department == top
+    with pytest.raises(PermissionDenied):
+        unit_for(supervisor, kind="department", pk=other.pk)
+    with pytest.raises(ValidationFailed):
+        unit_for(supervisor, kind="company", pk=None)
