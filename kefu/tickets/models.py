@@ -244,6 +244,8 @@ class Ticket(models.Model):
             models.Index(fields=["owner", "state", "created_at"], name="tic_owner_state_idx"),
             models.Index(fields=["closed_at"], name="tic_closed_idx"),
             models.Index(fields=["resolved_at"], name="tic_resolved_idx"),
+            # KPIs and reports read a department's tickets of a period (kefu.reports).
+            models.Index(fields=["department", "created_at"], name="tic_dept_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

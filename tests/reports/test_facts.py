@@ -63,3 +63,16 @@ def test_r_sup_4_a_live_call_answered_after_a_look_is_counted_today():
         assert answer_rate().value is None  # still ringing: not offered yet
         CallRecord.objects.filter(pk=ringing.pk).update(disposition="answered", abandoned=False)
         assert answer_rate().value == 1.0
+
+
+def test_r_sup_2_the_nightly_job_keeps_the_months_facts_ready():
+    from kefu.reports.models import FactMonth
+    from kefu.reports.tasks import call_facts_nightly
+
+    call(enter_at=at("2026-10-31", "20:00"))
+    call(enter_at=at("2026-11-01", "09:00"))
+    with time_machine.travel(at("2026-11-02", "01:30"), tick=False):
+        call_facts_nightly.call_local()
+    assert set(FactMonth.objects.values_list("month", flat=True)) == {
+        dt.date(2026, 10, 1), dt.date(2026, 11, 1)}  # fmt: skip
+    assert CallDayFact.objects.count() == 2
