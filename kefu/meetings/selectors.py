@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kefu.errors import ValidationFailed
 from kefu.meetings.models import (
     HOLDING,
     Booking,
@@ -97,8 +99,16 @@ def equipment_list(user, *, room: Room | None = None):
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
+    try:
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+        end = start + dt.timedelta(days=1)
+        # the database compares in UTC; the first and last days of the calendar cannot go there
+        start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValidationFailed.on(
+            "day", _("%(day)s is outside the calendar Kefu can hold.") % {"day": day}
+        ) from None
+    return start, end
 
 
 @dataclass

@@ -248,7 +248,9 @@ class WalkthroughOut(Schema):
 
     @staticmethod
     def resolve_fixes(obj) -> list:
-        return list(obj.fixes.select_related("assignee"))
+        # .all() so the callers' prefetch_related("fixes__assignee") is used: one query
+        # for a whole list, not one per walk-through.
+        return list(obj.fixes.all())
 
 
 class TransitionIn(Schema):
@@ -276,8 +278,8 @@ def _user(user_id: int, field: str) -> User:
     return user
 
 
-def _sample_out(sample: DutyLogSample) -> dict:
-    detail = selectors.sample_detail(sample)
+def _sample_out(request, sample: DutyLogSample) -> dict:
+    detail = selectors.sample_detail(sample, request.user)
     return {
         "id": sample.pk,
         "month": sample.month,
@@ -380,13 +382,13 @@ def sample_draw(request, payload: SampleIn):
     sample = services.duty_sample_draw(
         actor=request.user, month=_month(payload.month), seed=payload.seed
     )
-    return Status(201, _sample_out(sample))
+    return Status(201, _sample_out(request, sample))
 
 
 @router.get("/samples/{sample_id}", response=SampleOut, summary="A monthly sample")
 def sample_get(request, sample_id: int):
     check(request.user, "dutylog.view")
-    return _sample_out(get_or_404(DutyLogSample, pk=sample_id))
+    return _sample_out(request, get_or_404(DutyLogSample, pk=sample_id))
 
 
 @router.post(
@@ -400,7 +402,7 @@ def sample_review(request, sample_id: int, entry_id: int, payload: ReviewIn):
     services.sample_item_review(
         actor=request.user, item=item, in_order=payload.in_order, finding=payload.finding
     )
-    return _sample_out(item.sample)
+    return _sample_out(request, item.sample)
 
 
 @router.post("/samples/{sample_id}/sign", response=SampleOut, summary="Sign the sample (R-SUP-1)")
@@ -408,7 +410,7 @@ def sample_sign(request, sample_id: int, payload: SignIn):
     check(request.user, "dutylog.sample")
     sample = get_or_404(DutyLogSample, pk=sample_id)
     return _sample_out(
-        services.duty_sample_sign(actor=request.user, sample=sample, note=payload.note)
+        request, services.duty_sample_sign(actor=request.user, sample=sample, note=payload.note)
     )
 
 
@@ -488,15 +490,19 @@ def weekly_submit(request, report_id: int, payload: SubmitIn):
 # ---------------------------------------------------------------- walk-throughs (R-SUP-5)
 
 
+def _with_children():
+    return Walkthrough.objects.prefetch_related("findings", "fixes__assignee")
+
+
 def _walkthrough(request, walkthrough_id: int) -> Walkthrough:
     check(request.user, "walkthrough.view")
-    return get_or_404(Walkthrough, pk=walkthrough_id)
+    return get_or_404(_with_children(), pk=walkthrough_id)
 
 
 @router.get("/walkthroughs", response=list[WalkthroughOut], summary="Process walk-throughs")
 def walkthrough_list(request, open_only: bool = False):
     check(request.user, "walkthrough.view")
-    rows = Walkthrough.objects.prefetch_related("findings", "fixes__assignee")
+    rows = _with_children()
     if open_only:
         rows = rows.filter(closed_at__isnull=True)
     return list(rows[:200])
@@ -526,7 +532,7 @@ def walkthrough_create(request, payload: WalkthroughIn):
         findings=payload.findings,
         fixes=fixes,
     )
-    return Status(201, walkthrough)
+    return Status(201, _with_children().get(pk=walkthrough.pk))
 
 
 @router.get("/walkthroughs/{walkthrough_id}", response=WalkthroughOut, summary="One walk-through")

@@ -130,12 +130,13 @@ def samples_waiting(*, today: dt.date | None = None) -> dict:
     return {"unsigned": unsigned, "undrawn": months}
 
 
-def sample_detail(sample: DutyLogSample) -> dict:
-    items = list(
-        sample.items.select_related("entry__author", "entry__ticket", "reviewed_by").order_by(
-            "entry__occurred_at", "entry_id"
-        )
-    )
+def sample_detail(sample: DutyLogSample, user=None) -> dict:
+    """The sampled entries with their reviews; for ``user``, only the entries they may read
+    (R-SEC-3: a department-scoped viewer does not see other departments' entries here)."""
+    items = sample.items.select_related("entry__author", "entry__ticket", "reviewed_by")
+    if user is not None:
+        items = scope_filter(user, "dutylog.view", items, "entry__department")
+    items = list(items.order_by("entry__occurred_at", "entry_id"))
     return {
         "sample": sample,
         "items": items,
@@ -227,7 +228,7 @@ def month_xlsx(user, month: dt.date) -> bytes:
     ]
     sample = DutyLogSample.objects.filter(month=first).select_related("signed_by").first()
     if sample is not None:
-        detail = sample_detail(sample)
+        detail = sample_detail(sample, user)
         rows = [
             [
                 i.entry_id,
@@ -243,7 +244,7 @@ def month_xlsx(user, month: dt.date) -> bytes:
         rows.append(
             [
                 _("Seed"),
-                sample.seed,
+                str(sample.seed),  # as text: Excel keeps only 15 digits of a number
                 _("Sampled %(n)d of %(total)d (%(p)s%%)")
                 % {"n": len(detail["items"]), "total": len(sample.population), "p": sample.percent},
             ]

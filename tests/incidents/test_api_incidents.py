@@ -196,3 +196,13 @@ def test_it_records_inspections_and_hazards_through_the_api(api):
     assert (
         api(user=worker).post(f"{BASE}/hazards/{hazard}/rectify", {"note": "x"}).status_code == 409
     )
+
+
+def test_it_answers_400_for_a_time_the_database_cannot_hold(api):
+    """Year 1 in Beijing time is before year 1 in UTC: a clear 400, not a 500."""
+    client = api(Role.AGENT)
+    body = {"kind": "incident", "place": "3号楼", "description": "漏水"}
+    response = client.post(BASE, body | {"occurred_at": "0001-01-01T00:00:00"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "occurred_at"
+    assert not Incident.objects.exists()

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kefu.audit.models import Action, AuditEntry
 from kefu.errors import Conflict, PermissionDenied, ValidationFailed
 from kefu.incidents import services
 from kefu.incidents.models import (
@@ -136,6 +137,27 @@ def test_it_proposes_the_200_yuan_fine_for_an_unexcused_absence_only(report, chi
             actor=chief, investigation=investigation, person=leader, attendance=Attendance.PRESENT
         )
     assert not Sanction.objects.filter(basis=Basis.ABSENCE).exists()
+
+
+def test_r_sec_2_withdrawing_an_absence_fine_is_written_to_the_audit_trail(report, chief):
+    """The proposed 200 yuan fine is deleted when the absence is corrected; the trail
+    keeps who withdrew it, when and what it was."""
+    leader = factories.user(Role.TECH_SERVICE)
+    investigation = _schedule(
+        report, chief, NOON + HOUR, attendees=[(leader, AttendeeRole.SHIFT_LEADER)]
+    )
+    with time_machine.travel(NOON + 2 * HOUR, tick=False):
+        services.attendance_record(
+            actor=chief, investigation=investigation, person=leader, attendance=Attendance.ABSENT
+        )
+        fine = Sanction.objects.get(basis=Basis.ABSENCE)
+        services.attendance_record(
+            actor=chief, investigation=investigation, person=leader, attendance=Attendance.PRESENT
+        )
+    trail = AuditEntry.objects.filter(
+        target_type="incidents.sanction", target_id=str(fine.pk), action=Action.DELETE
+    )
+    assert [(e.actor, e.before["fine_yuan"]) for e in trail] == [(chief, "200.00")]
 
 
 def test_it_accepts_injury_paperwork_within_3_days_and_refuses_it_after(report):

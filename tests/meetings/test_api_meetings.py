@@ -221,3 +221,12 @@ def test_r_mtg_4_keeps_the_equipment_record_through_the_api(api):
     assert [
         e["id"] for e in technician.get(f"{BASE}/equipment", room_id=meeting_room.pk).json()
     ] == [item]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_it_answers_400_for_a_day_at_the_ends_of_the_calendar(api, day):
+    client = api(Role.OFFICE, department=factories.department())
+    for path in ("bookings", "tasks"):
+        response = client.get(f"{BASE}/{path}", day=day)
+        assert response.status_code == 400, (path, response.content)
+        assert response.json()["errors"][0]["field"] == "day"

@@ -196,3 +196,12 @@ def test_it_hides_another_departments_plan_from_marketing_with_403(api):
     assert api(Role.GM).get(f"{BASE}/{pl.pk}").status_code == 200
     assert api(Role.GM).get(f"{BASE}/999999").status_code == 404
     assert v(pl).status == VersionStatus.DRAFT
+
+
+def test_r_pln_3_submitting_an_approved_version_is_refused_in_plain_chinese(api):
+    """The 409 says what cannot be done (提交), not a state word (不能已提交)."""
+    p = people()
+    pl = approved(p)
+    refused = api(user=p.marketer).post(f"{BASE}/{pl.pk}/versions/1/submit")
+    assert refused.status_code == 409
+    assert "当前状态为“已批准”，现在不能提交。" in refused.json()["detail"]

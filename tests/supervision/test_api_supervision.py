@@ -4,16 +4,21 @@ walk-throughs (R-SUP-5). Each endpoint: success, 400, 401, 403, 404 and 409 wher
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from kefu.org.permissions import SYSTEM
 from kefu.org.roles import Role
 from kefu.supervision import services
 from kefu.supervision.models import DutyDaySignoff, DutyLogSample, WeeklyReport
+from kefu.supervision.sampling import draw_sample
 from tests import factories
-from tests.supervision.factories import at, entries, operator
+from tests.supervision.factories import at, entries, entry, operator
 
 pytestmark = pytest.mark.django_db
 BASE = "supervision"
@@ -312,3 +317,82 @@ def test_it_answers_400_403_and_404_around_walk_throughs(api):
         ).status_code
         == 404
     )
+
+
+def test_it_answers_400_for_an_event_time_the_log_cannot_hold(api):
+    client = api(user=operator())
+    response = client.post(
+        f"{BASE}/duty-log/entries", {"what": "x", "occurred_at": "0001-01-01T00:00:00"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "occurred_at"
+
+
+def test_r_sec_3_a_department_operator_sees_only_own_entries_of_the_sample(api):
+    """A duty operator (dutylog.view, department scope) reading the director's sample, by
+    API or in the month's xlsx, sees the sampled entries of their department, not others'."""
+    own, other = operator(factories.department()), operator(factories.department())
+    first = _last_month()
+    mine = [entry(actor=own, occurred_at=at(first, 9 + n), what=f"本部门{n}") for n in range(3)]
+    theirs = [entry(actor=other, occurred_at=at(first, 9 + n), what=f"外部门{n}") for n in range(3)]
+    ids = sorted(e.pk for e in mine + theirs)
+    # a seed that draws one entry of each department (the draw is reproducible)
+    seed = next(
+        s
+        for s in range(1, 1000)
+        if len({e.author_id for e in mine + theirs if e.pk in draw_sample(ids, 20, s)}) == 2
+    )
+    director = factories.user(Role.DIRECTOR, department=factories.department())
+    sample = services.duty_sample_draw(actor=director, month=first, seed=seed)
+
+    body = api(user=own).get(f"{BASE}/samples/{sample.pk}").json()
+    assert [i["entry"]["author_id"] for i in body["items"]] == [own.pk]
+    assert len(api(user=director).get(f"{BASE}/samples/{sample.pk}").json()["items"]) == 2
+
+    xlsx = api(user=own).get(f"{BASE}/duty-log/months/{first:%Y-%m}.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[2]
+    texts = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True) if row[2]]
+    assert any(t.startswith("本部门") for t in texts)
+    assert not any(t.startswith("外部门") for t in texts)
+
+
+def test_r_sup_1_the_month_xlsx_keeps_every_digit_of_the_sample_seed(api):
+    """The seed makes the draw reproducible; Excel would round a 19-digit number."""
+    first = _last_month()
+    entries(first + dt.timedelta(days=1), 3)
+    director = factories.user(Role.DIRECTOR, department=factories.department())
+    seed = 4246402332266140515
+    services.duty_sample_draw(actor=director, month=first, seed=seed)
+    xlsx = api(user=director).get(f"{BASE}/duty-log/months/{first:%Y-%m}.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[2]
+    seeds = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "种子"]
+    assert seeds == [str(seed)]
+
+
+def test_it_lists_walk_throughs_in_a_fixed_number_of_queries(api):
+    boss = api(Role.BUSINESS_SUPERVISOR)
+
+    def record(n):
+        response = boss.post(
+            f"{BASE}/walkthroughs",
+            {
+                "process": f"流程{n}",
+                "kind": "routine",
+                "perspective": "customer",
+                "walked_on": "2026-03-01",
+                "findings": ["a", "b"],
+                "fixes": [{"action": "y", "assignee_id": boss.user.pk, "due_on": "2030-01-01"}],
+            },
+        )
+        assert response.status_code == 201
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert boss.get(f"{BASE}/walkthroughs").status_code == 200
+        return len(queries)
+
+    record(1)
+    one = count()
+    for n in range(2, 6):
+        record(n)
+    assert count() == one

@@ -34,8 +34,12 @@ def aware(value: dt.datetime, field: str) -> dt.datetime:
     """Times without a zone are read in the installation's zone (forms send those)."""
     if not isinstance(value, dt.datetime):
         raise ValidationFailed.on(field, _("Give a date and time."))
-    if timezone.is_naive(value):
-        return timezone.make_aware(value)
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        value.astimezone(dt.UTC)  # the database stores UTC; year 1 cannot go there
+    except (OverflowError, ValueError):
+        raise ValidationFailed.on(field, _("Give a date and time.")) from None
     return value
 
 

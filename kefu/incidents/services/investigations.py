@@ -265,6 +265,14 @@ def attendance_record(
     if attendance != Attendance.ABSENT and fine is not None:
         if fine.status == SanctionStatus.CONFIRMED:
             raise Conflict(message=_("The absence fine is already confirmed by the director."))
+        # R-SEC-2: the withdrawn proposal leaves its trace in the audit trail.
+        audit_record(
+            actor=actor,
+            action=Action.DELETE,
+            target=fine,
+            summary=_("absence fine withdrawn: attendance corrected"),
+            before=snapshot(fine, ["status", "measure", "fine_yuan", "person"]),
+        )
         fine.delete()
     attendee.attendance = attendance
     attendee.excuse = excuse if attendance == Attendance.EXCUSED else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from kefu.errors import Conflict
 from kefu.plans.models import PlanVersion, VersionStatus
@@ -17,12 +17,14 @@ MOVES: dict[str, tuple[frozenset[str], str]] = {
     "return": (frozenset({S.IN_REVIEW}), S.RETURNED),
     "supersede": (frozenset({S.APPROVED}), S.SUPERSEDED),
 }
+# The verb as it reads in "it cannot be %(a)s now": a context of its own, because in
+# Chinese the action (提交) is not the state's word (已提交).
 ACTION_LABELS = {
-    "submit": gettext_lazy("submitted"),
-    "advance": gettext_lazy("approved"),
-    "approve": gettext_lazy("approved"),
-    "return": gettext_lazy("returned"),
-    "supersede": gettext_lazy("superseded"),
+    "submit": pgettext_lazy("plan action", "submitted"),
+    "advance": pgettext_lazy("plan action", "approved"),
+    "approve": pgettext_lazy("plan action", "approved"),
+    "return": pgettext_lazy("plan action", "returned"),
+    "supersede": pgettext_lazy("plan action", "superseded"),
 }
 
 

@@ -140,8 +140,14 @@ def _text(name: str, value: str, *, required: bool, label: str) -> str:
 def _event_time(occurred_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     if occurred_at is None:
         return now
-    if timezone.is_naive(occurred_at):
-        occurred_at = timezone.make_aware(occurred_at)
+    try:
+        if timezone.is_naive(occurred_at):
+            occurred_at = timezone.make_aware(occurred_at)
+        occurred_at.astimezone(dt.UTC)  # the database stores UTC; year 1 cannot go there
+    except (OverflowError, ValueError):
+        raise ValidationFailed.on(
+            "occurred_at", _("The time of the event is not a date the log can hold.")
+        ) from None
     if occurred_at > now + dt.timedelta(minutes=5):
         raise ValidationFailed.on(
             "occurred_at", _("The time of the event is in the future; log what has happened.")

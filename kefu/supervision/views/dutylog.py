@@ -175,7 +175,7 @@ def sample_list(request):
 def sample_detail(request, sample_id: int):
     check(request.user, "dutylog.view")
     sample = get_or_404(DutyLogSample.objects.select_related("drawn_by", "signed_by"), pk=sample_id)
-    detail = selectors.sample_detail(sample)
+    detail = selectors.sample_detail(sample, request.user)
     can_review = allowed(request.user, "dutylog.sample") and not sample.is_signed
     return render(
         request,
