@@ -24,6 +24,9 @@ def test_it_translates_every_string_into_chinese_and_ships_it_compiled(po_path):
     assert not untranslated, f"untranslated in {po_path}: {untranslated[:5]}"
     assert not fuzzy, f"fuzzy in {po_path}: {fuzzy[:5]}"
     compiled = polib.mofile(str(po_path.with_suffix(".mo")))
-    shipped = {e.msgid: e.msgstr for e in compiled if not e.msgid_plural}
-    stale = [e.msgid for e in po if not e.msgid_plural and shipped.get(e.msgid) != e.msgstr]
+    # Keyed by context too: "approved" the status and "approved" the action differ.
+    shipped = {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural}
+    stale = [
+        e.msgid for e in po if not e.msgid_plural and shipped.get((e.msgctxt, e.msgid)) != e.msgstr
+    ]
     assert not stale, f"{po_path.with_suffix('.mo')} is out of date: run make messages"

@@ -57,6 +57,23 @@ def test_it_records_a_visit_with_hazards_each_assigned_with_a_deadline(inspector
         services.hazard_rectify(actor=worker, hazard=hazard, note="again")
 
 
+def test_r_inc_7_a_reassigned_hazard_keeps_when_it_was_first_assigned(inspector):
+    site = services.site_create(actor=inspector, name="5号楼水泵房")
+    hazard = _visit(inspector, site, "水泵漏水").hazards.get()
+    today = timezone.localdate()
+    first, second = factories.user(Role.TECH_SERVICE), factories.user(Role.TECH_SERVICE)
+    services.hazard_assign(
+        actor=inspector, hazard=hazard, assignee=first, deadline=today + dt.timedelta(days=3)
+    )
+    hazard.refresh_from_db()
+    assigned_at = hazard.assigned_at
+    services.hazard_assign(
+        actor=inspector, hazard=hazard, assignee=second, deadline=today + dt.timedelta(days=5)
+    )
+    hazard.refresh_from_db()
+    assert hazard.assignee == second and hazard.assigned_at == assigned_at
+
+
 def test_it_names_the_inspector_when_an_incident_follows_an_unassigned_hazard(inspector):
     """R-INC-7: a hazard recorded at the site and never assigned → the inspector is named."""
     site = services.site_create(actor=inspector, name="地下车库")

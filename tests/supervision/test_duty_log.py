@@ -172,7 +172,7 @@ def test_r_sup_1_reads_the_sample_percentage_from_policy():
     assert sample.items.count() == 5
 
 
-def test_r_sup_1_refuses_a_second_draw_an_empty_month_and_a_future_month():
+def test_r_sup_1_refuses_a_second_draw_an_empty_month_and_a_month_not_over():
     _month_of_entries(5)
     boss = director()
     now = at(dt.date(2026, 4, 2), 9)
@@ -181,8 +181,10 @@ def test_r_sup_1_refuses_a_second_draw_an_empty_month_and_a_future_month():
         services.duty_sample_draw(actor=boss, month=dt.date(2026, 3, 1), now=now)
     with pytest.raises(ValidationFailed, match="没有可"):
         services.duty_sample_draw(actor=boss, month=dt.date(2026, 2, 1), now=now)
-    with pytest.raises(ValidationFailed, match="尚未开始"):
+    with pytest.raises(ValidationFailed, match="结束"):
         services.duty_sample_draw(actor=boss, month=dt.date(2026, 5, 1), now=now)
+    with pytest.raises(ValidationFailed, match="结束"):  # April is not over on 2 April
+        services.duty_sample_draw(actor=boss, month=dt.date(2026, 4, 1), now=now)
     assert DutyLogSample.objects.count() == 1
 
 

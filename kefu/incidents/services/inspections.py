@@ -103,8 +103,10 @@ def hazard_assign(
     hazard.assignee = assignee
     hazard.deadline = deadline
     hazard.status = HazardStatus.ASSIGNED
-    hazard.assigned_at = timezone.now()
-    hazard.assigned_by = actor if getattr(actor, "pk", None) else None
+    # R-INC-7: when the hazard was first assigned is the evidence; a re-assignment keeps it.
+    if hazard.assigned_at is None:
+        hazard.assigned_at = timezone.now()
+        hazard.assigned_by = actor if getattr(actor, "pk", None) else None
     hazard.save(update_fields=["assignee", "deadline", "status", "assigned_at", "assigned_by"])
     audit_record(
         actor=actor,

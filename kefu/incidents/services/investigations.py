@@ -376,7 +376,10 @@ def investigation_close(
     """R-INC-4, R-INC-5, R-SEC-4: close the investigation once the meeting was held, every
     attendee's attendance is recorded and the unit's written report is attached. The
     sanctions of the rule table are proposed (R-INC-6); incident and investigation freeze."""
-    incident = investigation.incident
+    # Locked, so two closes at once cannot both pass the freeze check.
+    investigation = Investigation.objects.select_for_update().get(pk=investigation.pk)
+    incident = Incident.objects.select_for_update().get(pk=investigation.incident_id)
+    investigation.incident = incident
     common.check_investigator(actor, incident)
     _ensure_unfrozen(investigation)
     missing = []

@@ -174,11 +174,7 @@ def duty_log_entry_create(
     occurred_at = _event_time(occurred_at, now)
     what = _text("what", what, required=True, label=_("what happened"))
     action = _text("action", action, required=False, label=_("the action taken"))
-    incident_ref = (incident_ref or "").strip()
-    if len(incident_ref) > 40:
-        raise ValidationFailed.on(
-            "incident_ref", _("An incident number has at most 40 characters.")
-        )
+    incident_ref = _incident_ref(incident_ref)
     day = local_day(occurred_at)
     _refuse_if_signed(day)
     entry = DutyLogEntry.objects.create(
@@ -208,6 +204,15 @@ def duty_log_entry_create(
     return entry
 
 
+def _incident_ref(text: str | None) -> str:
+    text = (text or "").strip()
+    if len(text) > 40:
+        raise ValidationFailed.on(
+            "incident_ref", _("An incident number has at most 40 characters.")
+        )
+    return text
+
+
 @transaction.atomic
 def duty_log_entry_update(
     *, actor, entry: DutyLogEntry, what: str, action: str = "", incident_ref: str = "", ticket=None
@@ -224,7 +229,7 @@ def duty_log_entry_update(
     before = snapshot(entry, _ENTRY_FIELDS)
     entry.what = _text("what", what, required=True, label=_("what happened"))
     entry.action = _text("action", action, required=False, label=_("the action taken"))
-    entry.incident_ref = (incident_ref or "").strip()[:40]
+    entry.incident_ref = _incident_ref(incident_ref)
     entry.ticket = ticket
     entry.save(update_fields=["what", "action", "incident_ref", "ticket"])
     audit_record(
@@ -310,8 +315,10 @@ def duty_sample_draw(
     check(actor, "dutylog.sample")
     now = now or timezone.now()
     first = month_start(month)
-    if first > month_start(local_day(now)):
-        raise ValidationFailed.on("month", _("That month has not begun yet."))
+    if first >= month_start(local_day(now)):
+        # Entries may still be written into a month that is not over; a sample drawn now
+        # would not be a sample of the whole month.
+        raise ValidationFailed.on("month", _("A month can be sampled once it is over."))
     if DutyLogSample.objects.filter(month=first).exists():
         raise Conflict(
             message=_("The sample of %(month)s has already been drawn.")

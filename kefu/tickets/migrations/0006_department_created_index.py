@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0003_quality_lists'),
-        ('org', '0004_position_spans'),
-        ('tickets', '0005_resolved_at_index'),
+        ("customers", "0003_quality_lists"),
+        ("org", "0004_position_spans"),
+        ("tickets", "0005_resolved_at_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['department', 'created_at'], name='tic_dept_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["department", "created_at"], name="tic_dept_created_idx"),
         ),
     ]
