@@ -87,7 +87,9 @@ _TABLE: list[Permission] = [
             R.CUSTOMER_MANAGER: D,
             R.OPERATOR: D,
             R.COLLECTOR: D,
-            R.MARKETING: D,
+            # Marketing drafts business operation plans for any customer (R-PLN-1);
+            # personal data stays masked without customer.reveal.
+            R.MARKETING: A,
         },
     ),
     Permission(

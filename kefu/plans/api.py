@@ -20,6 +20,7 @@ from kefu.plans.models import (
     PlanVersion,
     VersionStatus,
 )
+from kefu.plans.services._common import money
 
 router = Router(tags=["plans"])
 
@@ -276,8 +277,7 @@ def plan_create(request, payload: PlanIn):
 @router.get("/chain", response=ChainOut, summary="The approval chain for a class and amount")
 def chain_preview(request, customer_class: CustomerClass, amount: Decimal):
     check(request.user, "plan.view")
-    if amount <= 0:
-        raise ValidationFailed.on("amount", "amount: must be greater than zero")
+    amount = money("amount", amount)
     chain = services.chain_for(customer_class, amount)
     return {"customer_class": customer_class, "amount": amount, "chain": chain}
 

@@ -63,11 +63,25 @@ class TermsForm(forms.Form):
 
 
 class PlanForm(TermsForm):
+    # A number, not a list of every customer: the archive holds millions (R-CUS-9). The
+    # customer page's "draft a plan" button fills it in.
     customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.filter(merged_into__isnull=True)
+        label=_("Customer number"),
+        queryset=Customer.objects.none(),
+        widget=forms.NumberInput,
+        help_text=_("The number shown on the customer's page; start from that page."),
     )
     title = forms.CharField(label=_("Plan title"), max_length=200)
     field_order = ["customer", "title"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        from kefu.customers.selectors import customers_visible
+
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["customer"].queryset = customers_visible(user).filter(
+                merged_into__isnull=True
+            )
 
 
 class ChangeForm(TermsForm):

@@ -75,7 +75,9 @@ def plan_list(request):
 @login_required
 def plan_new(request):
     check(request.user, "plan.draft")
-    form = PlanForm(request.POST or None, initial={"customer": request.GET.get("customer")})
+    form = PlanForm(
+        request.POST or None, initial={"customer": request.GET.get("customer")}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         plan = apply_service(
             form,

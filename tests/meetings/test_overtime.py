@@ -65,20 +65,22 @@ def test_r_mtg_3_the_office_approves_with_a_comment_and_the_booker_is_told():
     member = booker()
     office = factories.user(Role.OFFICE)
     made = booking(actor=member, day=SATURDAY)
-    approved = services.booking_approve(actor=office, booking=made, comment="同意加班")
+    approved = services.booking_approve(actor=office, booking=made, comment="同意加班", now=NOW)
     assert approved.status == BookingStatus.CONFIRMED
     assert (approved.decided_by, approved.decision_comment) == (office, "同意加班")
     assert Notification.objects.filter(user=member, url__endswith=f"/{made.pk}/").exists()
     with pytest.raises(Conflict):
-        services.booking_approve(actor=office, booking=made)
+        services.booking_approve(actor=office, booking=made, now=NOW)
 
 
 def test_r_mtg_3_the_director_refuses_saying_why_and_the_room_is_free_again():
     director = factories.user(Role.DIRECTOR)
     made = booking(day=SATURDAY)
     with pytest.raises(ValidationFailed):
-        services.booking_refuse(actor=director, booking=made, comment=" ")
-    refused = services.booking_refuse(actor=director, booking=made, comment="周末不安排会议")
+        services.booking_refuse(actor=director, booking=made, comment=" ", now=NOW)
+    refused = services.booking_refuse(
+        actor=director, booking=made, comment="周末不安排会议", now=NOW
+    )
     assert refused.status == BookingStatus.REFUSED
     assert set(refused.tasks.values_list("status", flat=True)) == {TaskStatus.CANCELLED}
     assert booking(room=made.room, day=SATURDAY).status == BookingStatus.PENDING
@@ -88,14 +90,14 @@ def test_r_mtg_3_refuses_approval_by_anyone_but_the_office_or_the_director():
     made = booking(day=SATURDAY)
     for role in (Role.AGENT, Role.MEETING_ATTENDANT, Role.CS_SUPERVISOR):
         with pytest.raises(PermissionDenied):
-            services.booking_approve(actor=factories.user(role), booking=made)
+            services.booking_approve(actor=factories.user(role), booking=made, now=NOW)
     assert Booking.objects.get(pk=made.pk).status == BookingStatus.PENDING
 
 
 def test_r_mtg_3_asks_again_when_an_approved_meeting_moves_to_another_weekend_day():
     member = booker()
     made = booking(actor=member, day=SATURDAY)
-    services.booking_approve(actor=factories.user(Role.OFFICE), booking=made)
+    services.booking_approve(actor=factories.user(Role.OFFICE), booking=made, now=NOW)
     sunday = SATURDAY + dt.timedelta(days=1)
     moved = services.booking_reschedule(
         actor=member, booking=made, starts_at=at(sunday, 10), ends_at=at(sunday, 11), now=NOW
@@ -114,3 +116,12 @@ def test_r_mtg_3_names_the_year_the_work_calendar_does_not_know():
         booking(day=day)
     assert "2031" in refused.value.message
     assert not Booking.objects.exists()
+
+
+def test_r_mtg_3_overtime_is_not_decided_once_the_meeting_is_over():
+    made = booking(day=SATURDAY)
+    after = at(SATURDAY, 23) + dt.timedelta(days=1)
+    with pytest.raises(Conflict):
+        services.booking_approve(actor=factories.user(Role.OFFICE), booking=made, now=after)
+    made.refresh_from_db()
+    assert made.status == BookingStatus.PENDING

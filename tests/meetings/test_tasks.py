@@ -97,7 +97,7 @@ def test_r_mtg_2_cancels_the_open_tasks_of_a_cancelled_meeting_and_tells_the_sta
     member = booker()
     technician = factories.user(Role.AV_TECHNICIAN)
     made = booking(actor=member, audio=True)
-    services.booking_assign_staff(actor=SYSTEM, booking=made, av_technician=technician)
+    services.booking_assign_staff(actor=SYSTEM, booking=made, av_technician=technician, now=NOW)
     services.booking_cancel(actor=member, booking=made, reason="领导出差", now=NOW)
     assert set(made.tasks.values_list("status", flat=True)) == {TaskStatus.CANCELLED}
     # told twice: when assigned, and when the meeting was cancelled
@@ -107,7 +107,7 @@ def test_r_mtg_2_cancels_the_open_tasks_of_a_cancelled_meeting_and_tells_the_sta
 def test_r_mtg_2_hands_the_tasks_of_a_post_to_the_staff_assigned():
     technician = factories.user(Role.AV_TECHNICIAN)
     made = booking(audio=True)
-    services.booking_assign_staff(actor=SYSTEM, booking=made, av_technician=technician)
+    services.booking_assign_staff(actor=SYSTEM, booking=made, av_technician=technician, now=NOW)
     assert _tasks(made)["av_test"].assignee == technician
     assert _tasks(made)["av_duty"].assignee == technician
     assert _tasks(made)["greeting"].assignee is None

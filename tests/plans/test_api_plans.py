@@ -172,6 +172,11 @@ def test_r_pln_2_the_administrator_keeps_the_threshold_table_and_committee(api):
     assert dup.status_code == 409
     assert admin.patch(f"{BASE}/thresholds/{row_id}", {"chain": ["gm"]}).json()["chain"] == ["gm"]
     chain = api(user=p.marketer).get(f"{BASE}/chain", customer_class="potential", amount="100000")
+    for absurd in ("1e400", "-5", "0"):
+        refused = api(user=p.marketer).get(
+            f"{BASE}/chain", customer_class="potential", amount=absurd
+        )
+        assert refused.status_code == 400, absurd
     assert chain.json()["chain"] == ["gm"]
     assert api(user=p.marketer).post(f"{BASE}/thresholds", {}).status_code in {400, 403}
     assert api(user=p.marketer).delete(f"{BASE}/thresholds/{row_id}").status_code == 403

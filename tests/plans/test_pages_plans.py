@@ -40,6 +40,29 @@ def test_r_pln_1_drafts_a_plan_from_the_page():
     assert "银行承兑汇票" in page and "广告投放" in page
 
 
+def test_r_pln_1_the_customer_page_offers_to_draft_a_plan_for_that_customer():
+    p = people()
+    c = customer(p)
+    page = _client(p.marketer).get(f"/customers/{c.pk}/").content.decode()
+    assert f'href="/plans/new/?customer={c.pk}"' in page
+    form = _client(p.marketer).get(f"/plans/new/?customer={c.pk}").content.decode()
+    assert f'value="{c.pk}"' in form  # the number is filled in, no list of every customer
+    gm_page = _client(factories.user(Role.GM)).get(f"/customers/{c.pk}/")
+    assert gm_page.status_code == 200 and "/plans/new/" not in gm_page.content.decode()
+
+
+def test_r_pln_1_an_unknown_customer_number_is_refused_on_the_form():
+    p = people()
+    thresholds()
+    form = {k: val for k, val in TERMS.items() if k != "budget_items"} | {
+        "customer": 987654,
+        "title": "方案",
+    }
+    response = _client(p.marketer).post("/plans/new/", form)
+    assert response.status_code == 400
+    assert not Plan.objects.exists()
+
+
 def test_r_pln_1_shows_a_bad_amount_on_the_form_without_saving():
     p = people()
     thresholds()

@@ -423,9 +423,12 @@ def booking_cancel(
     return booking
 
 
-def _decide(actor, booking: Booking, to: str, comment: str, summary: str) -> Booking:
+def _decide(
+    actor, booking: Booking, to: str, comment: str, summary: str, now: dt.datetime | None
+) -> Booking:
     check(actor, "meeting.approve")
     booking = _lock(booking)
+    _not_over(booking, now or timezone.now())  # overtime is approved before the meeting, not after
     if booking.status != BookingStatus.PENDING:
         raise Conflict(
             message=_("This booking is %(now)s; only one awaiting approval can be decided.")
@@ -442,10 +445,17 @@ def _decide(actor, booking: Booking, to: str, comment: str, summary: str) -> Boo
 
 
 @transaction.atomic
-def booking_approve(*, actor, booking: Booking, comment: str = "") -> Booking:
-    """R-MTG-3: the office or the director approves a weekend or holiday meeting."""
+def booking_approve(
+    *, actor, booking: Booking, comment: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """R-MTG-3: the office or the director approves a weekend or holiday meeting, before it."""
     booking = _decide(
-        actor, booking, BookingStatus.CONFIRMED, (comment or "").strip(), _("overtime approved")
+        actor,
+        booking,
+        BookingStatus.CONFIRMED,
+        (comment or "").strip(),
+        _("overtime approved"),
+        now,
     )
     notify(
         [booking.booked_by, *_staff_of(booking)],
@@ -457,12 +467,14 @@ def booking_approve(*, actor, booking: Booking, comment: str = "") -> Booking:
 
 
 @transaction.atomic
-def booking_refuse(*, actor, booking: Booking, comment: str) -> Booking:
+def booking_refuse(
+    *, actor, booking: Booking, comment: str, now: dt.datetime | None = None
+) -> Booking:
     """R-MTG-3: overtime refused, with the reason; the booking frees the room."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationFailed.on("comment", _("Say why the overtime is refused."))
-    booking = _decide(actor, booking, BookingStatus.REFUSED, comment, _("overtime refused"))
+    booking = _decide(actor, booking, BookingStatus.REFUSED, comment, _("overtime refused"), now)
     _cancel_tasks(booking, _("Overtime was refused."))
     notify(
         [booking.booked_by],
@@ -481,6 +493,7 @@ def booking_assign_staff(
     attendant: User | None = None,
     av_technician: User | None = None,
     cleaner: User | None = None,
+    now: dt.datetime | None = None,
 ) -> Booking:
     """Name the attendant, AV technician and cleaner of a meeting (R-MTG-2).
 
@@ -489,6 +502,7 @@ def booking_assign_staff(
     """
     check(actor, "meeting.manage")
     booking = _lock(booking)
+    _not_over(booking, now or timezone.now())
     if booking.status not in HOLDING:
         raise Conflict(
             message=_("A booking that is %(now)s needs no staff.")

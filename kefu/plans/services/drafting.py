@@ -65,6 +65,8 @@ def plan_create(*, actor, customer: Customer, title: str, department=None, **ter
             "department", _("department: the drafting department is required.")
         )
     check(actor, "plan.draft", department=department)
+    # Only for a customer the drafter may see (R-SEC-3).
+    check(actor, "customer.view", department=customer.department)
     title = c.text("title", title, max_length=200)
     _no_plan_for_blacklisted(customer)
     clean = _clean_terms(terms)
