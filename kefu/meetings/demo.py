@@ -105,6 +105,7 @@ def load_meetings(rng: random.Random) -> None:
                     attendant=attendant,
                     av_technician=staff[Role.AV_TECHNICIAN],
                     cleaner=staff[Role.CLEANER],
+                    now=midnight,
                 )
     if not Booking.objects.filter(status="pending").exists():
         weekend = next((d for d in _next_days(today, 14) if d.weekday() == 5), None)
