@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.incident_list, name="list"),
     path("report/", views.report, name="report"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
+    path("<int:incident_id>/written-report/", views.written_report, name="written_report"),
     path("<int:incident_id>/<slug:action>/", views.incident_action, name="action"),
     path("sanctions/", views.sanctions_waiting, name="sanctions"),
     path("sanctions/<int:sanction_id>/<slug:decision>/", views.sanction_decide, name="decide"),

@@ -152,6 +152,24 @@ def incident_detail(request, incident_id: int):
     )
 
 
+@login_required
+def written_report(request, incident_id: int):
+    """R-INC-5: the responsible unit's written report, to those who may see the incident
+    (uploads are never served as public files)."""
+    from django.http import FileResponse
+
+    incident = get_or_404(Incident, pk=incident_id)
+    check_view(request.user, incident)
+    investigation = _investigation(incident)
+    if investigation is None or not investigation.report_file:
+        raise NotFound(message=_("No written report is attached to this incident."))
+    return FileResponse(
+        investigation.report_file.open("rb"),
+        as_attachment=True,
+        filename=investigation.report_file.name.rsplit("/", 1)[-1],
+    )
+
+
 def _need_investigation(incident: Incident) -> Investigation:
     investigation = _investigation(incident)
     if investigation is None:

@@ -171,3 +171,10 @@ def test_it_runs_the_investigation_from_the_detail_page_until_it_is_frozen(web, 
     assert 'id="corrections"' in page and "设备老化" in page
     after = client.post(url + "hold/", {"minutes": "改"}, follow=True).content.decode()
     assert "frozen" in after or "冻结" in after
+    # R-INC-5: the written report is downloaded through the page, never as a public file.
+    assert f'href="/incidents/{made.pk}/written-report/"' in page
+    download = client.get(url + "written-report/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF"
+    assert web(Role.AGENT).get(url + "written-report/").status_code == 403
+    other = incident(occurred_at=timezone.now() - dt.timedelta(hours=1))
+    assert client.get(f"/incidents/{other.pk}/written-report/").status_code == 404
