@@ -21,6 +21,8 @@ COMMANDS = [
     ("weekly-reports", "draft the week's reports of technical service: draft [--week YYYY-Www]"),
     ("report", "build the monthly supervision report: monthly [--month YYYY-MM] [--xlsx FILE]"),
     ("token", "API tokens: token create USERNAME | token list [USERNAME] | token revoke ID"),
+    ("backup", "back up the database while in use: FILE (SQLite backup API or pg_dump)"),
+    ("restore", "restore a backup into an empty database: FILE"),
     ("check", "check the configuration (add --deploy for production)"),
     ("shell", "a Python shell with Kefu loaded"),
 ]
