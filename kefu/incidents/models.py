@@ -72,6 +72,8 @@ class Incident(models.Model):
         _("status"), max_length=14, choices=Status.choices, default=Status.REPORTED, db_index=True
     )
     occurred_at = models.DateTimeField(_("time it happened"))
+    # When the chief on duty and the director were told the investigation meeting is due.
+    investigation_told_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     site = models.ForeignKey(
         Site,
@@ -539,6 +541,8 @@ class Hazard(models.Model):
     )
     rectified_at = models.DateTimeField(null=True, blank=True)
     rectified_note = models.CharField(_("what was done"), max_length=300, blank=True)
+    # When the assignee and the inspector were told the deadline had passed (once).
+    overdue_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hazard")
