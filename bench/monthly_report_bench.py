@@ -220,11 +220,11 @@ def run(args) -> dict:
     from django.test import Client
 
     from kefu.callcenter.models import CallRecord
+    from kefu.core.periods import month_bounds
     from kefu.org.models import Department, User
     from kefu.reports.demo import load_schemes
     from kefu.reports.models import Scheme
     from kefu.reports.monthly import build_figures
-    from kefu.reports.periods import month_bounds
     from kefu.tickets.models import Ticket
 
     if not Scheme.objects.exists():

@@ -13,14 +13,13 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kefu import policy
 from kefu.callcenter import erlang, forecast, plan_inputs, roster, simulate
 from kefu.callcenter.models import CallRecord, Direction, Disposition
+from kefu.core.periods import zone as local_zone
 from kefu.errors import ValidationFailed
 from kefu.org.permissions import check
 
@@ -39,10 +38,6 @@ def _invalid(exc: ValueError) -> ValidationFailed:
     parameter = getattr(exc, "parameter", "request")
     message = getattr(exc, "message", str(exc))
     return ValidationFailed.on(parameter, f"{parameter}: {message}")
-
-
-def _zone():
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 # ---------------------------------------------------------------------------- staffing
@@ -130,7 +125,7 @@ def week_start(week: str) -> dt.datetime:
         raise ValidationFailed.on(
             "week", _("%(w)s is not a week of that year.") % {"w": week}
         ) from None
-    return dt.datetime.combine(day, dt.time(), tzinfo=_zone())
+    return dt.datetime.combine(day, dt.time(), tzinfo=local_zone())
 
 
 def next_week() -> str:
@@ -142,7 +137,7 @@ def next_week() -> str:
 
 def history(*, until: dt.datetime, weeks: int, interval_minutes: int) -> list[forecast.Observation]:
     """Offered calls and mean talk time per interval of the ``weeks`` before ``until``."""
-    zone = _zone()
+    zone = local_zone()
     since = until - dt.timedelta(weeks=weeks)
     offered: dict[dt.datetime, int] = defaultdict(int)
     talk: dict[dt.datetime, list[int]] = defaultdict(lambda: [0, 0])

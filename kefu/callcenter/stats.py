@@ -11,13 +11,13 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kefu import policy
 from kefu.callcenter.models import CallRecord, Direction, Disposition
+from kefu.core.periods import zone as local_zone
 
 GROUPS = ("interval", "day", "hotline", "queue", "agent")
 INTERVALS = (15, 30, 60)
@@ -139,10 +139,6 @@ def definitions(s: Settings) -> dict[str, str]:
     }
 
 
-def _zone():
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 def _end(call: dict) -> dt.datetime:
     if call["end_at"] is not None:
         return call["end_at"]
@@ -185,6 +181,12 @@ def _first_contact(index, caller: str, at: dt.datetime, days: int) -> bool:
     return hi - lo == 1  # only this call
 
 
+def offered_calls() -> Q:
+    """R-CC-5: an offered call is inbound, not turned away by the block list, and no longer
+    ringing; every count of offered calls (statistics, KPIs, reports) uses this one."""
+    return Q(direction=Direction.IN, blocked=False) & ~Q(disposition=Disposition.RINGING)
+
+
 def call_stats(
     *,
     calls,
@@ -195,7 +197,7 @@ def call_stats(
 ) -> Report:
     """R-CC-5: figures for inbound ``calls`` (a queryset) arriving in [since, until)."""
     s = Settings.current()
-    zone = _zone()
+    zone = local_zone()
     rows: dict[str, Row] = {}
     total = Row("total", _("Total"))
     index = _fcr_index(since, until, s.fcr_days)
@@ -204,9 +206,7 @@ def call_stats(
         "abandoned", "caller", "agent_id", "agent__username", "agent__full_name",
         "hotline_id", "hotline__name", "queue_id", "queue__name",
     )  # fmt: skip
-    selected = calls.filter(
-        direction=Direction.IN, blocked=False, enter_at__gte=since, enter_at__lt=until
-    ).exclude(disposition=Disposition.RINGING)
+    selected = calls.filter(offered_calls(), enter_at__gte=since, enter_at__lt=until)
     for call in selected.values(*fields).order_by("enter_at").iterator(chunk_size=5000):
         local = call["enter_at"].astimezone(zone)
         key, label = _group_key(group, call, local, interval_minutes)
@@ -302,7 +302,7 @@ def _finish(row: Row, s: Settings, interval_minutes: int) -> None:
 
 def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[first 00:00, the day after last 00:00) in the installation's time zone."""
-    zone = _zone()
+    zone = local_zone()
     since = dt.datetime.combine(first, dt.time(), tzinfo=zone)
     until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     return since, until

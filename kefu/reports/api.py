@@ -9,12 +9,12 @@ from typing import Any
 
 from ninja import Field, Router, Schema, Status
 
+from kefu.core.periods import parse_month, previous_month
 from kefu.core.sheets import download
 from kefu.errors import get_or_404
 from kefu.org.permissions import check
 from kefu.reports import formulas, selectors, services
 from kefu.reports.models import Indicator, IndicatorKind, MonthlyReport, Scheme, Variability
-from kefu.reports.periods import parse_month, previous_month
 from kefu.reports.xlsx import report_xlsx
 
 router = Router(tags=["reports"])

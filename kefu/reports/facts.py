@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import Count, DateField, Func, Max, Min, Q
 from django.utils import timezone
 
+from kefu.core.periods import month_bounds, zone
 from kefu.reports.models import CallDayFact, FactMonth
-from kefu.reports.periods import month_bounds, zone
 
 # A call is stamped when its row is built, which may be before its import commits.
 RECORDED_MARGIN = dt.timedelta(hours=1)
@@ -60,12 +60,13 @@ def _settings():
 
 def _count_days(first: dt.date, last: dt.date) -> int:
     """Recount the facts of the local days [first, last] from the call records."""
-    from kefu.callcenter.models import CallRecord, Direction, Disposition
+    from kefu.callcenter.models import CallRecord, Disposition
+    from kefu.callcenter.stats import offered_calls
 
     s = _settings()
     since = dt.datetime.combine(first, dt.time(), tzinfo=zone())
     until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone())
-    offered = Q(direction=Direction.IN, blocked=False) & ~Q(disposition=Disposition.RINGING)
+    offered = offered_calls()
     answered = offered & Q(disposition=Disposition.ANSWERED)
     rows = (
         CallRecord.objects.filter(enter_at__gte=since, enter_at__lt=until)

@@ -23,8 +23,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kefu import policy
+from kefu.core.periods import zone
 from kefu.errors import ValidationFailed
-from kefu.reports.periods import zone
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ def _rows(source: str, unit: Unit, since: dt.datetime, until: dt.datetime) -> Qu
 def _by_month(source: str, unit: Unit, months: list[dt.date], aggregates: dict) -> dict:
     """``aggregates`` per calendar month (local time): one range query per month, so the
     time index is used and no per-row date function runs (SQLite's is Python code)."""
-    from kefu.reports.periods import month_bounds
+    from kefu.core.periods import month_bounds
 
     out = {}
     for month in months:

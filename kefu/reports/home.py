@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kefu.core.periods import previous_month
 from kefu.org.permissions import allowed
 from kefu.reports.models import MonthlyReport
-from kefu.reports.periods import previous_month
 
 
 def panel(request) -> dict | None:

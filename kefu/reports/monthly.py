@@ -15,9 +15,9 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
 from kefu import policy
+from kefu.core.periods import add_months, month_bounds, months_back, zone
 from kefu.reports import formulas
 from kefu.reports.formulas import COMPANY
-from kefu.reports.periods import add_months, month_bounds, months_back, zone
 
 SCHEMA = 1
 

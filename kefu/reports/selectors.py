@@ -7,13 +7,13 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from kefu.core.periods import months_back
 from kefu.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.org.models import Department, Position, User
 from kefu.org.permissions import Scope, check
 from kefu.reports import formulas
 from kefu.reports.formulas import COMPANY, Unit
 from kefu.reports.models import Scheme
-from kefu.reports.periods import months_back
 
 
 def display(value: float | None, unit: str) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.models import Action
 from kefu.audit.services import audit_record, snapshot
+from kefu.core.periods import previous_month, this_month
 from kefu.errors import Conflict, ValidationFailed
 from kefu.org.models import Department, Position, User
 from kefu.org.permissions import check
@@ -28,7 +29,6 @@ from kefu.reports.models import (
     SchemeItem,
     Variability,
 )
-from kefu.reports.periods import previous_month, this_month
 
 _INDICATOR_FIELDS = [
     "code",

@@ -24,8 +24,8 @@ def monthly_report_build_last_month() -> None:
 def call_facts_nightly() -> None:
     """R-SUP-2, R-SUP-4: keep this month's daily call facts current (and last month's on the
     1st), so the month-end report and the scorecards read facts, not ten million calls."""
+    from kefu.core.periods import previous_month, this_month
     from kefu.reports.facts import call_facts_ensure
-    from kefu.reports.periods import previous_month, this_month
 
     call_facts_ensure(previous_month())
     call_facts_ensure(this_month())

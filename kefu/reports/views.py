@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.core.periods import parse_month, previous_month
 from kefu.core.sheets import download
 from kefu.errors import DomainError, get_or_404
 from kefu.org.models import Department, Position
@@ -16,7 +17,6 @@ from kefu.org.permissions import Scope, allowed, check
 from kefu.reports import formulas, selectors, services
 from kefu.reports.charts import bars, lines
 from kefu.reports.models import Indicator, IndicatorKind, MonthlyReport, Scheme, Variability
-from kefu.reports.periods import parse_month, previous_month
 from kefu.reports.xlsx import report_xlsx
 
 # ---------------------------------------------------------------- KPI definitions

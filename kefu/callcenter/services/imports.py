@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,14 +15,11 @@ from kefu.callcenter import importers
 from kefu.callcenter.importers import ImportInputError
 from kefu.callcenter.models import ImportJob, ImportStatus
 from kefu.callcenter.services import import_pipeline, import_writer
+from kefu.core.periods import zone as local_zone
 from kefu.errors import ValidationFailed
 from kefu.org.permissions import check
 
 _IMPORT_COLUMNS = import_writer.IMPORT_COLUMNS  # the columns an import writes
-
-
-def _default_zone():
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def _check_request(fmt: str, mapping: str) -> None:
@@ -67,7 +62,7 @@ def calls_import(
     _check_request(fmt, mapping)
     with transaction.atomic():
         try:
-            summary, added = import_pipeline.run(fmt, content, mapping, _default_zone(), progress)
+            summary, added = import_pipeline.run(fmt, content, mapping, local_zone(), progress)
         except ImportInputError as exc:
             raise ValidationFailed.on(exc.parameter, f"{exc.parameter}: {exc.message}") from None
         found = summary["found"]

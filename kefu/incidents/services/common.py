@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.models import Action
 from kefu.audit.services import audit_record, snapshot
+from kefu.core.periods import storable_local
 from kefu.errors import Conflict, PermissionDenied, ValidationFailed
 from kefu.incidents.models import Incident, Status
 from kefu.org.models import User
@@ -32,15 +33,10 @@ def now_or(now: dt.datetime | None) -> dt.datetime:
 
 def aware(value: dt.datetime, field: str) -> dt.datetime:
     """Times without a zone are read in the installation's zone (forms send those)."""
-    if not isinstance(value, dt.datetime):
+    moment = storable_local(value) if isinstance(value, dt.datetime) else None
+    if moment is None:
         raise ValidationFailed.on(field, _("Give a date and time."))
-    try:
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        value.astimezone(dt.UTC)  # the database stores UTC; year 1 cannot go there
-    except (OverflowError, ValueError):
-        raise ValidationFailed.on(field, _("Give a date and time.")) from None
-    return value
+    return moment
 
 
 def url(incident: Incident) -> str:

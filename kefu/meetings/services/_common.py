@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.calendar_services import work_calendar
+from kefu.core.periods import storable_local
 from kefu.core.workcalendar import CalendarYearMissing
 from kefu.errors import ValidationFailed
 from kefu.org.models import User
@@ -16,11 +17,10 @@ from kefu.org.permissions import SYSTEM
 
 def aware(moment: dt.datetime | None, field: str) -> dt.datetime:
     """A time as given, read as local time when it carries no zone; missing = a clear error."""
-    if moment is None:
+    stored = None if moment is None else storable_local(moment)
+    if stored is None:
         raise ValidationFailed.on(field, _("Give the date and time."))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    return stored
 
 
 def clean_times(starts_at, ends_at, *, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kefu import policy
 from kefu.audit.models import Action
 from kefu.audit.services import audit_record, snapshot
+from kefu.core.periods import next_month, storable_local
 from kefu.errors import Conflict, PermissionDenied, ValidationFailed
 from kefu.org.permissions import allowed, check
 from kefu.supervision.models import DutyDaySignoff, DutyLogEntry, DutyLogSample, SampleItem
@@ -40,8 +41,7 @@ def month_start(day: dt.date) -> dt.date:
 
 def month_end(first: dt.date) -> dt.date:
     """The last day of the month starting at ``first``."""
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
+    return next_month(first) - dt.timedelta(days=1)
 
 
 # ---------------------------------------------------------------- canonical content
@@ -140,14 +140,11 @@ def _text(name: str, value: str, *, required: bool, label: str) -> str:
 def _event_time(occurred_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     if occurred_at is None:
         return now
-    try:
-        if timezone.is_naive(occurred_at):
-            occurred_at = timezone.make_aware(occurred_at)
-        occurred_at.astimezone(dt.UTC)  # the database stores UTC; year 1 cannot go there
-    except (OverflowError, ValueError):
+    occurred_at = storable_local(occurred_at)
+    if occurred_at is None:
         raise ValidationFailed.on(
             "occurred_at", _("The time of the event is not a date the log can hold.")
-        ) from None
+        )
     if occurred_at > now + dt.timedelta(minutes=5):
         raise ValidationFailed.on(
             "occurred_at", _("The time of the event is in the future; log what has happened.")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.forms import apply_service, date_param, int_param
+from kefu.core.periods import add_months
 from kefu.core.sheets import download
 from kefu.errors import DomainError, NotFound, get_or_404
 from kefu.org.permissions import allowed, check
@@ -22,11 +23,6 @@ from kefu.supervision.forms import DrawForm, EntryForm, ReviewForm, SignForm, pa
 from kefu.supervision.models import DutyLogSample, SampleItem
 from kefu.supervision.services.dutylog import local_day, month_start
 from kefu.tickets.models import Ticket
-
-
-def _shift_month(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @login_required
@@ -45,8 +41,8 @@ def duty_month(request):
             "month": first,
             "days": days,
             "today": today,
-            "previous": _shift_month(first, -1),
-            "next": _shift_month(first, 1) if first < month_start(today) else None,
+            "previous": add_months(first, -1),
+            "next": add_months(first, 1) if first < month_start(today) else None,
             "can_write": allowed(request.user, "dutylog.write"),
             "sample": DutyLogSample.objects.filter(month=first).first(),
         },
@@ -141,7 +137,7 @@ def sample_list(request):
     today = timezone.localdate()
     form = DrawForm(
         request.POST or None,
-        initial={"month": _shift_month(month_start(today), -1).strftime("%Y-%m")},
+        initial={"month": add_months(month_start(today), -1).strftime("%Y-%m")},
     )
     if request.method == "POST":
         check(request.user, "dutylog.sample")

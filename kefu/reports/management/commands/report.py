@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--xlsx", type=Path, help="also write the report as an xlsx file")
 
     def handle(self, *args, **options):
-        from kefu.reports.periods import parse_month
+        from kefu.core.periods import parse_month
         from kefu.reports.services import monthly_report_build
         from kefu.reports.xlsx import report_xlsx
 

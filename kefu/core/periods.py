@@ -1,4 +1,5 @@
-"""Months and periods in the installation's time zone (reports count local calendar months)."""
+"""Calendar months and local days in the installation's time zone, for every app that
+counts by them."""
 
 from __future__ import annotations
 
@@ -53,3 +54,16 @@ def this_month(now: dt.datetime | None = None) -> dt.date:
 
 def previous_month(now: dt.datetime | None = None) -> dt.date:
     return add_months(this_month(now), -1)
+
+
+def storable_local(moment: dt.datetime) -> dt.datetime | None:
+    """``moment`` with a zone (a time without one is read as local time, as forms send it),
+    or None when the database cannot hold it: it stores UTC, and the first and last days of
+    the calendar have none."""
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment
