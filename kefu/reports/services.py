@@ -242,48 +242,55 @@ def _refuse_future(month) -> None:
         )
 
 
-@transaction.atomic
+def _refuse_issued(report: MonthlyReport | None) -> None:
+    if report is not None and report.is_issued:
+        raise Conflict(
+            message=_("The report for %(m)s was issued on %(d)s and is frozen.")
+            % {"m": report, "d": timezone.localtime(report.issued_at).strftime("%Y-%m-%d")}
+        )
+
+
 def monthly_report_build(*, actor, month=None) -> MonthlyReport:
     """R-SUP-2: build (or rebuild while still a draft) the month's report from the data.
 
     ``month`` defaults to last month (the worker runs this on the first day of a month).
-    An issued report is frozen: rebuilding it is refused.
+    An issued report is frozen: rebuilding it is refused. The figures are computed before
+    the write transaction, so a build of several seconds does not hold the database's
+    write lock (SQLite has one for everybody); the issued check is repeated under the lock.
     """
     from kefu.reports.monthly import build_figures
 
     check(actor, "report.write")
     month = (month or previous_month()).replace(day=1)
     _refuse_future(month)
-    report = MonthlyReport.objects.select_for_update().filter(month=month).first()
-    if report is not None and report.is_issued:
-        raise Conflict(
-            message=_("The report for %(m)s was issued on %(d)s and is frozen.")
-            % {"m": report, "d": timezone.localtime(report.issued_at).strftime("%Y-%m-%d")}
-        )
+    _refuse_issued(MonthlyReport.objects.filter(month=month).first())
     started = time.perf_counter()
     data = build_figures(month)
     seconds = time.perf_counter() - started
-    if report is None:
-        report = MonthlyReport.objects.create(
-            month=month, data=data, built_by=_user(actor), build_seconds=seconds
-        )
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            target=report,
-            summary=_("Monthly supervision report built"),
-        )
-    else:
-        report.data, report.built_at, report.built_by = data, timezone.now(), _user(actor)
-        report.build_seconds, report.version = seconds, report.version + 1
-        report.save(update_fields=["data", "built_at", "built_by", "build_seconds", "version"])
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            target=report,
-            summary=_("Monthly supervision report rebuilt from the data"),
-        )
-    transaction.on_commit(lambda: _tell_built(report))
+    with transaction.atomic():
+        report = MonthlyReport.objects.select_for_update().filter(month=month).first()
+        _refuse_issued(report)
+        if report is None:
+            report = MonthlyReport.objects.create(
+                month=month, data=data, built_by=_user(actor), build_seconds=seconds
+            )
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                target=report,
+                summary=_("Monthly supervision report built"),
+            )
+        else:
+            report.data, report.built_at, report.built_by = data, timezone.now(), _user(actor)
+            report.build_seconds, report.version = seconds, report.version + 1
+            report.save(update_fields=["data", "built_at", "built_by", "build_seconds", "version"])
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                target=report,
+                summary=_("Monthly supervision report rebuilt from the data"),
+            )
+        transaction.on_commit(lambda: _tell_built(report))
     return report
 
 
