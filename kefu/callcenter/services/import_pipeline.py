@@ -23,6 +23,7 @@ import io
 import multiprocessing
 import queue as queue_module
 import re
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -329,16 +330,58 @@ def _sqlite_cache(size: int) -> int:
     return int(previous)
 
 
+class _CopyThread:
+    """PostgreSQL: a second thread of the writer sends each prepared batch by COPY.
+
+    While the server copies a batch and checks its foreign keys, this thread waits on the
+    socket with the GIL released, so the writer's own thread finishes the next batch's rows
+    meanwhile; without it the two took turns and the server sat idle while Python worked.
+    Only the DB-API connection is used here, never Django's (which belongs to the writer's
+    thread); psycopg's connection lock keeps the two threads' statements apart."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.jobs: queue_module.Queue = queue_module.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._loop, name="kefu-call-copy", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is None:  # after a failure the rest is only drained
+                try:
+                    self.writer.insert(*job)
+                except BaseException as exc:  # noqa: BLE001 - raised in the writer's thread
+                    self.error = exc
+
+    def write(self, rows: list[list], layout: str) -> None:
+        self._raise()
+        self.writer.prepare(rows, layout)
+        self.jobs.put((rows, layout))
+
+    def close(self) -> None:
+        """Wait for the batches handed over; raise what went wrong in them."""
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 def _run(fmt, content, mapping, default_zone, progress, forked, lookups) -> tuple[dict, int]:
     writer = Writer(lookups.vendor, customers_known=lookups.customers is not None)
     outcomes = forked and lookups.vendor == "postgresql"
     finish = RowMaker(lookups).outcome_row
+    sink = _CopyThread(writer) if outcomes else writer
 
     def handle(message: tuple) -> None:
         if message[0] == "rows":
-            writer.write(message[1], message[2])
+            sink.write(message[1], message[2])
         elif message[0] == "outcomes":
-            writer.write([finish(o) for o in message[1]], message[2])
+            sink.write([finish(o) for o in message[1]], message[2])
         elif message[0] == "progress" and progress is not None:
             progress(message[1])
 
@@ -362,6 +405,8 @@ def _run(fmt, content, mapping, default_zone, progress, forked, lookups) -> tupl
                     raise RuntimeError("the call parser stopped without a word") from None
                 continue
             if message[0] == "done":
+                if sink is not writer:
+                    sink.close()
                 return message[1], writer.added
             if message[0] == "input":
                 raise ImportInputError(message[1], message[2])
@@ -373,3 +418,8 @@ def _run(fmt, content, mapping, default_zone, progress, forked, lookups) -> tupl
             parser.kill()
         parser.join()
         channel.close()
+        if sink is not writer:
+            try:
+                sink.close()  # a batch in flight ends before the caller rolls back
+            except BaseException:  # noqa: BLE001, S110 - the first error is being raised
+                pass

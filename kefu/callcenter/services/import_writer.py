@@ -56,8 +56,16 @@ class Writer:
     customers: dict[str, int | None] = field(default_factory=dict)
     statements: dict[str, dict] = field(default_factory=dict)
     staging: set[str] = field(default_factory=set)
+    raw: object = None  # the DB-API connection, taken by the thread that owns Django's
 
     def write(self, rows: list[list], layout: str) -> None:
+        self.prepare(rows, layout)
+        self.insert(rows, layout)
+
+    def prepare(self, rows: list[list], layout: str) -> None:
+        """Name the batch's queues (created when new) and customers, and make the layout's
+        statements: everything that goes through Django's connection, so this runs in the
+        thread that owns it."""
         columns = LAYOUTS[layout]
         at_queue = columns.index("queue")
         names = {r[at_queue] for r in rows} - self.queues.keys()
@@ -70,6 +78,14 @@ class Writer:
                 r[at_queue] = queues.get(r[at_queue])
         if not self.customers_known:
             self._customers(rows, columns.index("customer"))
+        self.statements[layout] = self._statement(layout)
+        if self.raw is None:
+            connection.ensure_connection()
+            self.raw = connection.connection  # the DB-API connection: the caller's transaction
+
+    def insert(self, rows: list[list], layout: str) -> None:
+        """Write a prepared batch through the DB-API connection only (no Django), so a
+        second thread may do it while the owner prepares the next batch."""
         self.added += self._insert(rows, layout)
 
     def _customers(self, rows: list[list], at: int) -> None:
@@ -116,8 +132,9 @@ class Writer:
             ]
             select = ", ".join([*names[: len(variable)], *["%s"] * len(fixed)])
             types = [_pg_type(meta.get_field(n).db_type(connection)) for n in (*variable, *fixed)]
+            no_cti_users = _no_cti_users()
             out.update(
-                fixed=[[] if n == "cti_users" else v for n, v in fixed.items()],
+                fixed=[no_cti_users if n == "cti_users" else v for n, v in fixed.items()],
                 fixed_text=as_text,
                 types=types,
                 known=f"SELECT {key} FROM {table} WHERE {key} = ANY(%s)",  # noqa: S608
@@ -144,9 +161,8 @@ class Writer:
         return out
 
     def _insert(self, rows: list[list], layout: str) -> int:
-        sql = self._statement(layout)
-        connection.ensure_connection()
-        raw = connection.connection  # the DB-API connection: the caller's transaction
+        sql = self.statements[layout]
+        raw = self.raw
         if self.vendor == "postgresql":
             return self._copy(raw, rows, sql)
         cursor = raw.cursor()
@@ -192,6 +208,18 @@ class Writer:
                     copy.write_row(row)
             cursor.execute(sql["insert"], sql["fixed_text"])
             return cursor.rowcount
+
+
+def _empty_list_json(_value) -> str:
+    return "[]"
+
+
+def _no_cti_users():
+    """The ``cti_users`` of an imported call (``[]``) for a binary COPY, its JSON text made
+    once rather than by the JSON encoder for every row."""
+    from psycopg.types.json import Jsonb
+
+    return Jsonb([], dumps=_empty_list_json)
 
 
 def _pg_type(db_type: str) -> str:
