@@ -117,6 +117,26 @@ class RoomForm(forms.Form):
     )
 
 
+class RoomEditForm(RoomForm):
+    """The room's details as they are, to change (R-MTG-1); a closed room takes no bookings."""
+
+    is_active = forms.BooleanField(label=_("Open for booking"), required=False)
+
+    @classmethod
+    def for_room(cls, room, data=None) -> RoomEditForm:
+        initial = {f: getattr(room, f) for f in ("name", "kind", "floor", "capacity", "notes")}
+        initial.update(
+            department=room.department_id, attendant=room.attendant_id, is_active=room.is_active
+        )
+        return cls(data, initial=initial, prefix="room")
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is retired"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class EquipmentForm(forms.Form):
     name = forms.CharField(label=_("Equipment name"), max_length=100)
     kind = forms.ChoiceField(label=_("Equipment type"), choices=EquipmentKind.choices)

@@ -23,6 +23,8 @@ from kefu.meetings.forms import (
     FaultForm,
     MaintenanceForm,
     RescheduleForm,
+    RetireForm,
+    RoomEditForm,
     RoomForm,
     StaffForm,
 )
@@ -77,8 +79,19 @@ def room_detail(request, room_id: int):
     check(request.user, "meeting.view")
     room = get_or_404(Room.objects.select_related("attendant", "department"), pk=room_id)
     can_equip = allowed(request.user, "meeting.equipment")
-    form = EquipmentForm(request.POST or None) if can_equip else None
-    if request.method == "POST" and form is not None and form.is_valid():
+    can_manage = allowed(request.user, "meeting.manage")
+    posted = request.method == "POST"
+    editing = posted and request.POST.get("action") == "edit"
+    form = EquipmentForm(request.POST if posted and not editing else None) if can_equip else None
+    edit_form = RoomEditForm.for_room(room, request.POST if editing else None)
+    if editing and can_manage and edit_form.is_valid():
+        changes = {**edit_form.cleaned_data}
+        if apply_service(
+            edit_form, lambda: services.room_update(actor=request.user, room=room, **changes)
+        ):
+            messages.success(request, _("The room is changed."))
+            return redirect("meetings:room", room.pk)
+    elif posted and not editing and form is not None and form.is_valid():
         item = apply_service(
             form,
             lambda: services.equipment_create(actor=request.user, room=room, **form.cleaned_data),
@@ -96,9 +109,10 @@ def room_detail(request, room_id: int):
                 status__in=HOLDING
             )[:20],
             "form": form,
+            "edit_form": edit_form if can_manage else None,
             "can_book": allowed(request.user, "meeting.book") and room.is_active,
         },
-        status=_status(request.method == "POST"),
+        status=_status(posted),
     )
 
 
@@ -351,6 +365,7 @@ def equipment_detail(request, equipment_id: int):
     can_maintain = allowed(request.user, "meeting.equipment") and item.status != "retired"
     fault_form = FaultForm(prefix="fault")
     maintenance_form = MaintenanceForm(prefix="mnt", equipment=item)
+    retire_form = RetireForm(prefix="retire")
     posted = request.method == "POST"
     if posted and request.POST.get("action") == "fault" and can_report:
         fault_form = FaultForm(request.POST, prefix="fault")
@@ -361,6 +376,16 @@ def equipment_detail(request, equipment_id: int):
             ),
         ):
             messages.success(request, _("The fault is reported; the AV technicians are told."))
+            return redirect("meetings:equipment", item.pk)
+    elif posted and request.POST.get("action") == "retire" and can_maintain:
+        retire_form = RetireForm(request.POST, prefix="retire")
+        if retire_form.is_valid() and apply_service(
+            retire_form,
+            lambda: services.equipment_retire(
+                actor=request.user, equipment=item, **retire_form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The equipment is retired; its record stays."))
             return redirect("meetings:equipment", item.pk)
     elif posted and request.POST.get("action") == "maintenance" and can_maintain:
         maintenance_form = MaintenanceForm(request.POST, prefix="mnt", equipment=item)
@@ -381,6 +406,7 @@ def equipment_detail(request, equipment_id: int):
             "maintenance": item.maintenance.select_related("done_by", "fault"),
             "fault_form": fault_form if can_report else None,
             "maintenance_form": maintenance_form if can_maintain else None,
+            "retire_form": retire_form if can_maintain else None,
             "open_tasks": TaskStatus.OPEN,
         },
         status=_status(posted),

@@ -171,6 +171,57 @@ def test_r_mtg_4_reports_a_fault_and_records_maintenance_on_the_equipment_page(w
     assert "无线话筒" in client.get("/meetings/equipment/").content.decode()
 
 
+def test_r_mtg_4_retires_equipment_on_its_page_with_a_reason_and_keeps_its_record(web):
+    from kefu.audit.models import AuditEntry
+
+    technician = factories.user(Role.AV_TECHNICIAN)
+    meeting_room = room()
+    client = web(user=technician)
+    client.post(f"/meetings/rooms/{meeting_room.pk}/", {"name": "旧投影仪", "kind": "projector"})
+    item = meeting_room.equipment.get()
+    page = f"/meetings/equipment/{item.pk}/"
+    refused = client.post(page, {"action": "retire", "retire-reason": ""})
+    assert refused.status_code == 400 and "field-error" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.status != "retired"
+    retired = client.post(page, {"action": "retire", "retire-reason": "灯泡寿命到期"})
+    assert retired.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "retired"
+    html = client.get(page).content.decode()
+    assert "旧投影仪" in html and 'id="retire-equipment"' not in html
+    assert 'id="report-fault"' not in html  # a retired item takes no new faults
+    assert AuditEntry.objects.filter(reason="灯泡寿命到期").exists()
+
+
+def test_r_mtg_1_the_room_keeper_changes_and_closes_a_room_on_its_page(web):
+    meeting_room = room(name="三楼小会议室")
+    page = f"/meetings/rooms/{meeting_room.pk}/"
+    agent_html = web(Role.AGENT, department=factories.department()).get(page).content.decode()
+    assert 'id="edit-room"' not in agent_html  # only room keepers change rooms
+    client = web(Role.OFFICE, department=factories.department())
+    form = {
+        "action": "edit",
+        "room-name": "三楼洽谈室",
+        "room-kind": RoomKind.CENTRE,
+        "room-floor": "3F 东侧",
+        "room-capacity": 8,
+    }
+    assert client.post(page, form).status_code == 302  # "room-is_active" left out: closed
+    meeting_room.refresh_from_db()
+    assert (meeting_room.name, meeting_room.capacity, meeting_room.is_active) == (
+        "三楼洽谈室",
+        8,
+        False,
+    )
+    html = client.get(page).content.decode()
+    assert 'id="room-closed"' in html and "预定此会议室" not in html
+    bad = client.post(page, {**form, "room-kind": RoomKind.EXECUTIVE})  # needs an attendant
+    assert bad.status_code == 400 and "field-error" in bad.content.decode()
+    meeting_room.refresh_from_db()
+    assert meeting_room.kind == RoomKind.CENTRE
+
+
 def test_it_answers_404_for_a_missing_booking_page_and_403_for_approval_by_an_agent(web):
     client = web(Role.AGENT, department=factories.department())
     assert client.get("/meetings/bookings/999999/").status_code == 404
