@@ -65,7 +65,7 @@ def generate(count: int, seed: int) -> None:
             for n in range(start, min(start + BATCH, count)):
                 fields = fake_customer(rng, n)
                 c = Customer(department=department, **fields)
-                c.search_text = search.search_text(getattr(c, f) for f in search.SEARCHED_FIELDS)
+                c.search_text = search.customer_text(c)
                 rows.append(c)
             with transaction.atomic():
                 Customer.objects.bulk_create(rows)

@@ -277,7 +277,7 @@ def customers_import(
             c = Customer(
                 department=department, manager=manager, created_at=now, updated_at=now, **clean
             )
-            c.search_text = search.search_text(getattr(c, f) for f in search.SEARCHED_FIELDS)
+            c.search_text = search.customer_text(c)
             customers.append(c)
         Customer.objects.bulk_create(customers)
         search.index_customers([(c.pk, c.search_text) for c in customers], replace=False)

@@ -1,4 +1,5 @@
-"""R-CUS-9: Chinese search by any part of name, phone digits, company, address or ID.
+"""R-CUS-9: Chinese search by any part of name, phone digits, company, address or ID, and
+by the pinyin or pinyin initials of the name and company (kefu/customers/pinyin.py).
 
 Both databases index the same tokens: the overlapping 3-character grams of each
 normalised field, followed by the field's last two suffixes ("王小明" -> "王小明 小明
@@ -44,6 +45,7 @@ _NO_ID_ABOVE = 2**63 - 1
 _STRIP = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 TABLE = "customers_search"
 SEARCHED_FIELDS = ("name", "phone", "phone_alt", "company", "address", "id_number")
+SPOKEN_FIELDS = ("name", "company")  # also found by their pinyin and its initials
 
 
 def normalise(text: str | None) -> str:
@@ -51,9 +53,25 @@ def normalise(text: str | None) -> str:
     return _STRIP.sub("", (text or "").lower())
 
 
-def search_text(values: Iterable[str]) -> str:
-    """The normalised fields joined with a space (stored on the customer)."""
-    return " ".join(n for n in (normalise(v) for v in values) if n)
+def search_text(values: Iterable[str], spoken: Iterable[str] = ()) -> str:
+    """The normalised fields joined with a space (stored on the customer), then the pinyin
+    forms of the ``spoken`` ones (:func:`kefu.customers.pinyin.spoken_forms`)."""
+    parts = [n for n in (normalise(v) for v in values) if n]
+    if spoken:
+        from kefu.customers.pinyin import spoken_forms
+
+        for value in spoken:
+            parts.extend(spoken_forms(normalise(value)))
+    return " ".join(parts)
+
+
+def customer_text(customer) -> str:
+    """R-CUS-9: what a customer is found by: the searched fields as written, and the name and
+    company also by pinyin and initials ("王小明" is found by "wangxiaoming" and "wxm")."""
+    return search_text(
+        (getattr(customer, f) for f in SEARCHED_FIELDS),
+        (getattr(customer, f) for f in SPOKEN_FIELDS),
+    )
 
 
 def grams(value: str) -> list[str]:

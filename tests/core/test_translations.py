@@ -30,3 +30,19 @@ def test_it_translates_every_string_into_chinese_and_ships_it_compiled(po_path):
         e.msgid for e in po if not e.msgid_plural and shipped.get((e.msgctxt, e.msgid)) != e.msgstr
     ]
     assert not stale, f"{po_path.with_suffix('.mo')} is out of date: run make messages"
+
+
+def _repeats_itself(text: str) -> bool:
+    """True for "ABCABC" or "ABCABCABC": a translation pasted more than once."""
+    return any(
+        len(text) % k == 0 and len(text) // k > 3 and text == text[: len(text) // k] * k
+        for k in (2, 3, 4)
+    )
+
+
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: str(p.parent.parent.parent.parent.name))
+def test_no_translation_says_its_sentence_twice(po_path):
+    """A reader saw a refusal printed three times over on the customer pages: a catalog
+    filled twice appends instead of replacing; no message may repeat itself."""
+    repeated = [e.msgid for e in polib.pofile(str(po_path)) if _repeats_itself(e.msgstr)]
+    assert not repeated, f"translations repeating themselves in {po_path}: {repeated[:3]}"

@@ -63,6 +63,38 @@ def test_it_finds_customers_by_any_part_of_name_phone_company_or_address(people,
     assert _ids(user, query) == {by_name[n] for n in expected}
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("wxm", {"wang"}),  # the initials of 王小明
+        ("WangXiaoming", {"wang"}),
+        ("xiaoming", {"wang"}),
+        ("lmh", {"li"}),
+        ("pdfzyh", {"li"}),  # 浦东发展银行: 银行 is yinhang, so the bank is found by its initials
+        ("shpdfzyh", {"li"}),
+        ("bjjg", {"wang"}),
+        ("ming", {"wang", "li"}),
+        ("zxm", set()),
+    ],
+)
+def test_it_finds_customers_by_the_pinyin_or_initials_of_name_and_company(people, query, expected):
+    """R-CUS-9: agents type what they heard: the pinyin of a name or its initials."""
+    wang, li, user = people
+    by_name = {"wang": wang.pk, "li": li.pk}
+    assert _ids(user, query) == {by_name[n] for n in expected}
+
+
+def test_a_surname_with_two_readings_is_found_by_either_and_follows_a_rename(people):
+    """R-CUS-9: 曾 is read zeng as a surname and ceng otherwise; both find the customer,
+    and the index follows a change of name."""
+    _wang, li, user = people
+    zeng = cf.customer(department=li.department, name="曾小红", phone="13700001111")
+    assert _ids(user, "zxh") == _ids(user, "cxh") == _ids(user, "zengxiaohong") == {zeng.pk}
+    services.customer_update(actor=SYSTEM, customer=zeng, name="单田芳")
+    assert _ids(user, "zxh") == set()
+    assert _ids(user, "stf") == _ids(user, "shantianfang") == {zeng.pk}
+
+
 def test_it_finds_customers_by_part_of_the_id_number(people):
     wang, _li, user = people
     assert _ids(user, wang.id_number[-6:]) == {wang.pk}
@@ -146,3 +178,23 @@ def test_it_answers_dense_and_selective_queries_by_their_own_paths(monkeypatch):
     assert _ids(user, "李雷") == {li.pk}  # selective: the index
     assert _ids(user, "浦东新区") == {li.pk}  # selective, longer than a gram
     assert _ids(user, "赵") == set()
+
+
+def test_the_migration_makes_customers_recorded_before_pinyin_findable_by_it(people):
+    """R-CUS-9: customers recorded before pinyin search get it from migration 0004."""
+    import importlib
+
+    from django.apps import apps
+
+    from kefu.customers.models import Customer
+
+    wang, li, user = people
+    services.customer_merge(actor=SYSTEM, survivor=li, duplicate=wang)
+    migration = importlib.import_module("kefu.customers.migrations.0004_pinyin_search")
+    migration.backwards(apps, None)  # the text and index as written before pinyin
+    assert _ids(user, "lmh") == set() and _ids(user, "李明华") == {li.pk}
+    migration.forwards(apps, None)
+    assert _ids(user, "lmh") == {li.pk}
+    survivor = Customer.objects.get(pk=li.pk)
+    assert survivor.search_text == search.customer_text(survivor)
+    assert _ids(user, "wxm") == set()  # the merged customer stays out of the index

@@ -205,7 +205,7 @@ def clean_customer_fields(data: dict, *, kind: str | None = None) -> dict:
 
 
 def _search_values(customer: Customer) -> str:
-    return search.search_text(getattr(customer, f) for f in search.SEARCHED_FIELDS)
+    return search.customer_text(customer)
 
 
 def _reindex(customer: Customer) -> None:
