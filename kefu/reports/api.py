@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Field, Router, Schema, Status
 
+from kefu.core.db_router import reads_from_replica
 from kefu.core.periods import parse_month, previous_month
 from kefu.core.sheets import download
 from kefu.errors import get_or_404
@@ -51,7 +52,8 @@ class IndicatorIn(Schema):
     params: dict[str, Any] = Field(
         default_factory=dict,
         description='For count and ratio: {"source": "tickets|calls|callbacks|surveys", '
-        '"filter": {field: value}, "denominator": {field: value}}',
+        '"filter": {field: value}, "denominator": {field: value}}; a field may carry '
+        "`__in` (a list of values) or, when numeric, `__gt`, `__gte`, `__lt`, `__lte`",
     )
     higher_is_better: bool | None = None
     description: str = ""
@@ -175,6 +177,7 @@ def _schemes():
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="List KPI definitions")
+@reads_from_replica
 def indicator_list(request):
     check(request.user, "kpi.view")
     return Indicator.objects.all()
@@ -194,6 +197,7 @@ def indicator_update(request, indicator_id: int, body: IndicatorPatch):
 
 
 @router.get("/schemes", response=list[SchemeOut], summary="List KPI schemes")
+@reads_from_replica
 def scheme_list(request):
     check(request.user, "kpi.view")
     return _schemes()
@@ -235,6 +239,7 @@ def scheme_replace(request, scheme_id: int, body: SchemeIn):
 
 
 @router.get("/scorecards", response=list[ScorecardOut], summary="Scorecards of a unit (R-SUP-4)")
+@reads_from_replica
 def scorecard_list(
     request,
     unit: str = "company",
@@ -250,6 +255,7 @@ def scorecard_list(
 
 
 @router.get("/monthly", response=list[ReportOut], summary="Monthly supervision reports")
+@reads_from_replica
 def report_list(request):
     check(request.user, "report.view")
     return MonthlyReport.objects.all()
@@ -267,11 +273,13 @@ def _report(request, month: str) -> MonthlyReport:
 
 
 @router.get("/monthly/{month}", response=ReportOut, summary="One month's report")
+@reads_from_replica
 def report_detail(request, month: str):
     return _report(request, month)
 
 
 @router.get("/monthly/{month}/xlsx", summary="The report as xlsx with native Excel charts")
+@reads_from_replica
 def report_download(request, month: str):
     report = _report(request, month)
     return download(report_xlsx(report), f"supervision-report-{report}.xlsx")

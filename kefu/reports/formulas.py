@@ -134,6 +134,9 @@ SOURCES: dict[str, Source] = {
             "blocked": "bool",
             "hotline": "int",
             "queue": "int",
+            "wait_seconds": "num",
+            "talk_seconds": "num",
+            "ring_no_answer": "num",
         },
     ),
     # Daily facts kept from the call records (kefu.reports.facts); not for custom filters.
@@ -159,7 +162,11 @@ SOURCES: dict[str, Source] = {
         "answered_at",
         "department",
         "agent",
-        {"way": "choice:kefu.followups.models.ResponseChannel", "ticket_kind": "str"},
+        {
+            "way": "choice:kefu.followups.models.ResponseChannel",
+            "ticket_kind": "str",
+            "scale_mean": "num",
+        },
     ),
 }
 
@@ -171,8 +178,42 @@ def _choices(spec: str) -> set[str]:
     return set(getattr(import_module(module), name).values)
 
 
+# Lookups a filter may add to a field: "kind__in": [...] for any field but a yes/no one,
+# comparisons for the numeric ones ("wait_seconds__lte": 20).
+_IN, _COMPARISONS = "in", ("gt", "gte", "lt", "lte")
+_MAX_IN = 50
+
+
+def _valid(kind: str, value: object) -> bool:
+    return (
+        (kind == "bool" and isinstance(value, bool))
+        or (kind == "int" and isinstance(value, int) and not isinstance(value, bool))
+        or (
+            kind == "num"
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and abs(value) < 1e12
+        )
+        or (kind == "str" and isinstance(value, str))
+        or (kind.startswith("choice:") and isinstance(value, str) and value in _choices(kind))
+    )
+
+
+def _split_lookup(name: str, allowed: dict[str, str]) -> tuple[str, str | None]:
+    """``"wait_seconds__lte"`` -> ("wait_seconds", "lte"); a field named as a whole (even one
+    with ``__`` in it, such as ``repeat_of__isnull``) has no lookup."""
+    if name in allowed:
+        return name, None
+    base, sep, lookup = name.rpartition("__")
+    if sep and base in allowed and lookup in (_IN, *_COMPARISONS):
+        return base, lookup
+    return name, None
+
+
 def clean_filters(source: str, filters: object, *, field: str = "params") -> dict:
-    """A filter of ``{field: value}`` over ``source``, checked; unknown fields are refused."""
+    """A filter over ``source``, checked (R-SUP-4): ``{field: value}`` for equality,
+    ``{field__in: [values]}`` for any of several, ``{field__lte: n}`` (gt, gte, lt, lte) on
+    numeric fields; an unknown field, lookup or value is refused naming it."""
     if source not in SOURCES:
         raise ValidationFailed.on(
             field,
@@ -184,24 +225,33 @@ def clean_filters(source: str, filters: object, *, field: str = "params") -> dic
     allowed = SOURCES[source].fields
     clean = {}
     for name, value in filters.items():
-        kind = allowed.get(name)
+        base, lookup = _split_lookup(str(name), allowed)
+        kind = allowed.get(base)
         if kind is None:
             raise ValidationFailed.on(
                 field,
                 _("“%(f)s” is not a field of %(s)s that a KPI can filter on; use one of: %(all)s.")
                 % {"f": name, "s": SOURCES[source].label, "all": ", ".join(sorted(allowed))},
             )
-        ok = (
-            (kind == "bool" and isinstance(value, bool))
-            or (kind == "int" and isinstance(value, int) and not isinstance(value, bool))
-            or (kind == "str" and isinstance(value, str))
-            or (kind.startswith("choice:") and value in _choices(kind))
-        )
+        if lookup in _COMPARISONS and kind != "num":
+            raise ValidationFailed.on(
+                field,
+                _("%(f)s is not a number: compare it with = or choose from a list.") % {"f": base},
+            )
+        if lookup == _IN:
+            ok = (
+                kind != "bool"
+                and isinstance(value, list)
+                and 0 < len(value) <= _MAX_IN
+                and all(_valid(kind, v) for v in value)
+            )
+        else:
+            ok = _valid(kind, value)
         if not ok:
             raise ValidationFailed.on(
                 field, _("“%(v)s” is not a valid value for %(f)s.") % {"v": value, "f": name}
             )
-        clean[name] = value
+        clean[str(name)] = value
     return clean
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.core.db_router import reads_from_replica
 from kefu.core.periods import parse_month, previous_month
 from kefu.core.sheets import download
 from kefu.errors import DomainError, get_or_404
@@ -22,23 +23,41 @@ from kefu.reports.xlsx import report_xlsx
 # ---------------------------------------------------------------- KPI definitions
 
 
+_OPERATORS = (("<=", "__lte"), (">=", "__gte"), ("<", "__lt"), (">", "__gt"), ("=", ""))
+
+
+def _filter_value(text: str):
+    text = text.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _parse_filter(text: str) -> dict:
-    """``field=value`` lines → a filter; true/false become booleans, digits integers."""
+    """One condition per line → a filter (R-SUP-4): ``kind=complaint``, ``kind=complaint,
+    fault`` (any of), ``wait_seconds<=20`` (also <, >, >=); a bare name means true.
+    true/false become yes/no, numbers numbers; the formula checks the rest."""
     out = {}
     for line in (text or "").splitlines():
         if not line.strip():
             continue
-        name, sep, value = line.partition("=")
-        if not sep:
+        at = next((i for i, c in enumerate(line) if c in "<>="), None)
+        if at is None:
             out[line.strip()] = True
             continue
-        value = value.strip()
-        if value.lower() in ("true", "false"):
-            out[name.strip()] = value.lower() == "true"
-        elif value.isdigit():
-            out[name.strip()] = int(value)
+        sign, lookup = next(o for o in _OPERATORS if line.startswith(o[0], at))
+        name, value = line[:at].strip(), line[at + len(sign) :]
+        if not lookup and "," in value:
+            out[f"{name}__in"] = [_filter_value(v) for v in value.split(",") if v.strip()]
         else:
-            out[name.strip()] = value
+            out[name + lookup] = _filter_value(value)
     return out
 
 
@@ -64,6 +83,7 @@ def _indicator_data(post) -> dict:
 
 
 @login_required
+@reads_from_replica
 def kpi_index(request):
     check(request.user, "kpi.view")
     can_manage = allowed(request.user, "kpi.manage")
@@ -188,6 +208,7 @@ def _sparkline(points: list[dict]) -> str:
 
 
 @login_required
+@reads_from_replica
 def scorecard(request):
     scope = check(request.user, "kpi.view")
     unit_kind = request.GET.get("unit") or ("company" if scope == Scope.ALL else "department")
@@ -226,6 +247,7 @@ def scorecard(request):
 
 
 @login_required
+@reads_from_replica
 def monthly_list(request):
     check(request.user, "report.view")
     return render(
@@ -321,6 +343,7 @@ def _report(request, month: str) -> MonthlyReport:
 
 
 @login_required
+@reads_from_replica
 def monthly_detail(request, month: str):
     report = _report(request, month)
     hash_ok = None
@@ -377,6 +400,7 @@ def monthly_comment(request, month: str):
 
 
 @login_required
+@reads_from_replica
 def monthly_xlsx(request, month: str):
     report = _report(request, month)
     return download(report_xlsx(report), f"supervision-report-{report}.xlsx")

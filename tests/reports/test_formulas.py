@@ -98,9 +98,36 @@ def test_r_sup_4_a_custom_count_and_ratio_filter_by_the_fields_given():
     assert value("ratio", params=ratio).value == pytest.approx(1 / 2)
 
 
+def test_r_sup_4_a_custom_filter_takes_any_of_several_values_and_numeric_comparisons():
+    a = agent()
+    ticket_on("2026-10-02", actor=a, kind="complaint")
+    ticket_on("2026-10-02", actor=a, kind="fault")
+    ticket_on("2026-10-02", actor=a, kind="inquiry")
+    either = formulas.clean_params(
+        "count", {"source": "tickets", "filter": {"kind__in": ["complaint", "fault"]}}
+    )
+    assert value("count", params=either).value == 2
+    for wait in (5, 20, 21, 60):
+        call(enter_at=at("2026-10-05"), wait=wait)
+    quick = formulas.clean_params(
+        "ratio",
+        {"source": "calls", "filter": {"wait_seconds__lte": 20}, "denominator": {}},
+    )
+    answered = value("ratio", params=quick)
+    assert (answered.numerator, answered.denominator) == (2, 4)
+    slow = formulas.clean_params("count", {"source": "calls", "filter": {"wait_seconds__gt": 20}})
+    assert value("count", params=slow).value == 2
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
+        ({"source": "tickets", "filter": {"kind__lte": "fault"}}, "kind"),  # not a number
+        ({"source": "tickets", "filter": {"kind__in": ["fault", "gossip"]}}, "gossip"),
+        ({"source": "tickets", "filter": {"kind__in": []}}, "kind__in"),
+        ({"source": "tickets", "filter": {"is_major__in": [True]}}, "is_major__in"),
+        ({"source": "calls", "filter": {"wait_seconds__lte": "soon"}}, "soon"),
+        ({"source": "calls", "filter": {"wait_seconds__regex": ".*"}}, "wait_seconds__regex"),
         ({"source": "tickets", "filter": {"salary": 1}}, "salary"),
         ({"source": "payroll", "filter": {}}, "payroll"),
         ({"source": "tickets", "filter": {"kind": "gossip"}}, "gossip"),

@@ -150,3 +150,26 @@ def test_r_sup_4_a_department_scoped_viewer_sees_only_their_own_departments_card
         unit_for(supervisor, kind="department", pk=other.pk)
     with pytest.raises(ValidationFailed):
         unit_for(supervisor, kind="company", pk=None)
+
+
+def test_r_sup_4_the_kpi_page_defines_a_ratio_with_a_list_and_a_comparison(web):
+    client = web(Role.DIRECTOR)
+    form = {
+        "code": "quick-answer",
+        "name": "20秒内接起的投诉和报修来电",
+        "kind": "result",
+        "variability": "variable",
+        "formula": "ratio",
+        "source": "calls",
+        "filter": "wait_seconds<=20\ndirection=in",
+        "denominator": "disposition=answered,abandoned",
+    }
+    assert client.post("/reports/kpis/", form).status_code == 302
+    assert Indicator.objects.get(code="quick-answer").params == {
+        "source": "calls",
+        "filter": {"wait_seconds__lte": 20, "direction": "in"},
+        "denominator": {"disposition__in": ["answered", "abandoned"]},
+    }
+    bad = client.post("/reports/kpis/", {**form, "code": "bad", "filter": "direction>=in"})
+    assert bad.status_code == 400
+    assert "direction" in bad.content.decode() and not Indicator.objects.filter(code="bad")
