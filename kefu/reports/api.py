@@ -15,7 +15,14 @@ from kefu.core.sheets import download
 from kefu.errors import get_or_404
 from kefu.org.permissions import check
 from kefu.reports import formulas, selectors, services
-from kefu.reports.models import Indicator, IndicatorKind, MonthlyReport, Scheme, Variability
+from kefu.reports.models import (
+    Indicator,
+    IndicatorKind,
+    KpiClose,
+    MonthlyReport,
+    Scheme,
+    Variability,
+)
 from kefu.reports.xlsx import report_xlsx
 
 router = Router(tags=["reports"])
@@ -140,6 +147,32 @@ class ScorecardOut(Schema):
     month: str
     total_score: float
     lines: list[ScoreLine]
+    closed_at: dt.datetime | None = Field(None, description="set once the month is closed")
+    closed_by: str | None = None
+
+
+class KpiCloseIn(Schema):
+    month: str = Field(..., description="YYYY-MM, a month that is over")
+
+
+class KpiCloseOut(Schema):
+    month: str
+    closed_at: dt.datetime
+    closed_by: str
+    cards: int
+    content_hash: str
+    intact: bool
+
+
+def _close_out(close) -> dict:
+    return {
+        "month": str(close),
+        "closed_at": close.closed_at,
+        "closed_by": close.closed_by.display_name if close.closed_by else "system",
+        "cards": close.cards.count(),
+        "content_hash": close.content_hash,
+        "intact": services.kpi_close_intact(close),
+    }
 
 
 class ReportOut(Schema):
@@ -252,6 +285,22 @@ def scorecard_list(
     target = selectors.unit_for(request.user, kind=unit, pk=id)
     when = parse_month(month) if month else previous_month()
     return selectors.scorecards(request.user, target, when, trend_months=max(1, min(months, 24)))
+
+
+@router.get("/kpi-closes", response=list[KpiCloseOut], summary="Closed KPI months (R-SUP-4)")
+def kpi_close_list(request):
+    check(request.user, "kpi.view")
+    return [_close_out(c) for c in KpiClose.objects.select_related("closed_by")]
+
+
+@router.post(
+    "/kpi-closes",
+    response={201: KpiCloseOut},
+    summary="Close a month's appraisal: its scorecards are kept as they stand (R-SUP-4)",
+)
+def kpi_close_create(request, body: KpiCloseIn):
+    close = services.kpi_month_close(actor=request.user, month=parse_month(body.month))
+    return Status(201, _close_out(close))
 
 
 @router.get("/monthly", response=list[ReportOut], summary="Monthly supervision reports")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -163,3 +164,47 @@ class FactMonth(models.Model):
 
     def __str__(self) -> str:
         return self.month.strftime("%Y-%m")
+
+
+class KpiClose(models.Model):
+    """R-SUP-4: a month's appraisal closed (考核结账): every department's and position's
+    scorecards of the month are kept as they stood, so the figures people were appraised
+    on do not move when a late record of that month is entered afterwards."""
+
+    month = models.DateField(_("month"), unique=True)
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("closed KPI month")
+        verbose_name_plural = _("closed KPI months")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+
+class ClosedScorecard(models.Model):
+    """One scorecard of a closed month, exactly as computed at the close, filed under the
+    unit it is shown for (the company overview, a department, a position) in page order."""
+
+    close = models.ForeignKey(KpiClose, on_delete=models.CASCADE, related_name="cards")
+    unit_kind = models.CharField(max_length=12)  # company, department, position
+    unit_id = models.PositiveBigIntegerField(default=0)  # 0 for the company
+    order = models.PositiveSmallIntegerField(default=0)
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    card = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["close", "unit_kind", "unit_id", "order"], name="rep_closed_card_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.close} {self.unit_kind} {self.unit_id} #{self.order}"

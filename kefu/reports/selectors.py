@@ -13,7 +13,7 @@ from kefu.org.models import Department, Position, User
 from kefu.org.permissions import Scope, check
 from kefu.reports import formulas
 from kefu.reports.formulas import COMPANY, Unit
-from kefu.reports.models import Scheme
+from kefu.reports.models import KpiClose, Scheme
 
 
 def display(value: float | None, unit: str) -> str:
@@ -144,9 +144,17 @@ def scorecard(scheme: Scheme, unit: Unit, month: dt.date, *, trend_months: int =
     }
 
 
-def scorecards(user, unit: Unit, month: dt.date, *, trend_months: int = 6) -> list[dict]:
-    """The cards of ``unit``; for the whole company, every active scheme for each department
-    it applies to (the overview the general manager reads)."""
+def unit_key(unit: Unit) -> tuple[str, int]:
+    """How a unit is filed among a closed month's cards: (kind, id), the company (kind, 0)."""
+    obj = {"department": unit.department, "position": unit.position, "person": unit.user}.get(
+        unit.kind
+    )
+    return unit.kind, getattr(obj, "pk", 0) or 0
+
+
+def live_scorecards(unit: Unit, month: dt.date, *, trend_months: int = 6) -> list[dict]:
+    """The cards of ``unit`` computed from the data now; for the whole company, every active
+    scheme for each department it applies to (the overview the general manager reads)."""
     if unit.kind != "company":
         return [scorecard(s, unit, month, trend_months=trend_months) for s in schemes_for(unit)]
     cards = []
@@ -154,3 +162,28 @@ def scorecards(user, unit: Unit, month: dt.date, *, trend_months: int = 6) -> li
         units = [Unit("department", department=d) for d in scheme.departments.all()] or [COMPANY]
         cards += [scorecard(scheme, u, month, trend_months=trend_months) for u in units]
     return cards
+
+
+def closed_scorecards(unit: Unit, month: dt.date) -> list[dict] | None:
+    """R-SUP-4: the cards of ``unit`` kept when ``month`` was closed, each marked with who
+    closed it and when; None while the month is open, or for a person (kept live)."""
+    if unit.kind == "person":
+        return None
+    close = KpiClose.objects.filter(month=month).select_related("closed_by").first()
+    if close is None:
+        return None
+    kind, pk = unit_key(unit)
+    by = close.closed_by.display_name if close.closed_by else "system"
+    return [
+        {**kept.card, "closed_at": close.closed_at, "closed_by": by}
+        for kept in close.cards.filter(unit_kind=kind, unit_id=pk).order_by("order")
+    ]
+
+
+def scorecards(user, unit: Unit, month: dt.date, *, trend_months: int = 6) -> list[dict]:
+    """The cards of ``unit`` for ``month``: as kept at the month's close once it is closed
+    (R-SUP-4), else computed from the data."""
+    closed = closed_scorecards(unit, month)
+    if closed is not None:
+        return closed
+    return live_scorecards(unit, month, trend_months=trend_months)

@@ -8,6 +8,7 @@ import json
 import time
 from decimal import Decimal, InvalidOperation
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +21,12 @@ from kefu.org.models import Department, Position, User
 from kefu.org.permissions import check
 from kefu.org.roles import Role
 from kefu.reports import formulas
+from kefu.reports.formulas import Unit
 from kefu.reports.models import (
+    ClosedScorecard,
     Indicator,
     IndicatorKind,
+    KpiClose,
     MonthlyReport,
     ReportStatus,
     Scheme,
@@ -386,3 +390,94 @@ def _tell_issued(report: MonthlyReport) -> None:
         _("The service supervision report for %(m)s has been issued.") % {"m": report},
         url=reverse("reports:monthly_detail", args=[str(report)]),
     )
+
+
+# The month's appraisal closed (R-SUP-4) ---------------------------------------------------
+
+
+def _views_to_close() -> list[Unit]:
+    """The units whose scorecards a close keeps: the company overview, every department and
+    every position (R-SUP-4 breaks KPIs down to departments and positions). A person's card
+    stays live: it is a reading aid, the appraisal is by department and position."""
+    views = [formulas.COMPANY]
+    views += [Unit("department", department=d) for d in Department.objects.order_by("path")]
+    views += [
+        Unit("position", position=p, department=p.department)
+        for p in Position.objects.select_related("department").order_by("pk")
+    ]
+    return views
+
+
+def _close_hash(month, cards: list[tuple[str, int, dict]]) -> str:
+    body = json.dumps(
+        {"month": month.isoformat(), "cards": cards},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def kpi_month_close(*, actor, month) -> KpiClose:
+    """R-SUP-4: close a month's appraisal: every scorecard of the company, each department
+    and each position is kept as it stands now, and from then on shown as kept (with who
+    closed it and when), whatever is entered for that month later. Only a month that is over
+    can be closed, and only once (a 409 after that). The cards are computed before the write
+    transaction, as the monthly report's figures are."""
+    from kefu.reports.selectors import live_scorecards, unit_key
+
+    check(actor, "kpi.manage")
+    if month >= this_month():
+        raise ValidationFailed.on(
+            "month",
+            _("%(m)s is not over yet; a month's appraisal is closed after the month ends.")
+            % {"m": month.strftime("%Y-%m")},
+        )
+    if KpiClose.objects.filter(month=month).exists():
+        raise Conflict(
+            message=_("The appraisal of %(m)s is already closed.") % {"m": month.strftime("%Y-%m")}
+        )
+    cards: list[tuple[str, int, dict]] = []
+    for view in _views_to_close():
+        kind, pk = unit_key(view)
+        cards += [(kind, pk, card) for card in live_scorecards(view, month)]
+    cards = json.loads(json.dumps(cards, cls=DjangoJSONEncoder))  # as stored: plain JSON
+    with transaction.atomic():
+        if KpiClose.objects.select_for_update().filter(month=month).exists():
+            raise Conflict(
+                message=_("The appraisal of %(m)s is already closed.")
+                % {"m": month.strftime("%Y-%m")}
+            )
+        close = KpiClose.objects.create(
+            month=month, closed_by=_user(actor), content_hash=_close_hash(month, cards)
+        )
+        orders: dict[tuple[str, int], int] = {}
+        rows = []
+        for kind, pk, card in cards:
+            order = orders[(kind, pk)] = orders.get((kind, pk), -1) + 1
+            rows.append(
+                ClosedScorecard(
+                    close=close,
+                    unit_kind=kind,
+                    unit_id=pk,
+                    order=order,
+                    scheme_id=card["scheme_id"],
+                    card=card,
+                )
+            )
+        ClosedScorecard.objects.bulk_create(rows, batch_size=500)
+        audit_record(
+            actor=actor,
+            action=Action.SIGN,
+            target=close,
+            summary=_("KPI month closed"),
+            after={"month": str(close), "cards": len(rows), "content_hash": close.content_hash},
+        )
+    return close
+
+
+def kpi_close_intact(close: KpiClose) -> bool:
+    """Whether the kept cards still hash to what was sealed at the close (R-SEC-4)."""
+    cards = [(c.unit_kind, c.unit_id, c.card) for c in close.cards.order_by("pk")]
+    return _close_hash(close.month, cards) == close.content_hash

@@ -11,6 +11,7 @@ urlpatterns = [
     path("kpis/schemes/new/", views.scheme_edit, name="scheme_new"),
     path("kpis/schemes/<int:scheme_id>/", views.scheme_edit, name="scheme_edit"),
     path("scorecard/", views.scorecard, name="scorecard"),
+    path("scorecard/close/", views.kpi_close, name="kpi_close"),
     path("monthly/", views.monthly_list, name="monthly"),
     path("monthly/build/", views.monthly_build, name="monthly_build"),
     path("monthly/<str:month>/", views.monthly_detail, name="monthly_detail"),

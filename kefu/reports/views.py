@@ -3,21 +3,31 @@ reports (R-SUP-2) — readable on screen, printable on A4, downloadable as xlsx.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.db_router import reads_from_replica
-from kefu.core.periods import parse_month, previous_month
+from kefu.core.periods import parse_month, previous_month, this_month
 from kefu.core.sheets import download
 from kefu.errors import DomainError, get_or_404
 from kefu.org.models import Department, Position
 from kefu.org.permissions import Scope, allowed, check
 from kefu.reports import formulas, selectors, services
 from kefu.reports.charts import bars, lines
-from kefu.reports.models import Indicator, IndicatorKind, MonthlyReport, Scheme, Variability
+from kefu.reports.models import (
+    Indicator,
+    IndicatorKind,
+    KpiClose,
+    MonthlyReport,
+    Scheme,
+    Variability,
+)
 from kefu.reports.xlsx import report_xlsx
 
 # ---------------------------------------------------------------- KPI definitions
@@ -239,8 +249,32 @@ def scorecard(request):
             "unit_kind": unit_kind,
             "unit_id": pk,
             "company_allowed": scope == Scope.ALL,
+            "can_close": allowed(request.user, "kpi.manage")
+            and month < this_month()
+            and not KpiClose.objects.filter(month=month).exists(),
         },
     )
+
+
+@login_required
+@require_POST
+def kpi_close(request):
+    """R-SUP-4: close the month's appraisal from the scorecard page."""
+    check(request.user, "kpi.manage")
+    target = request.POST.get("target", "")
+    try:
+        month = parse_month(request.POST.get("month", ""))
+        close = services.kpi_month_close(actor=request.user, month=month)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The appraisal of %(m)s is closed: its scorecards are kept as they stand.")
+            % {"m": close},
+        )
+    query = urlencode({"month": request.POST.get("month", ""), "target": target})
+    return redirect(reverse("reports:scorecard") + "?" + query)
 
 
 # ---------------------------------------------------------------- monthly reports

@@ -173,3 +173,83 @@ def test_r_sup_4_the_kpi_page_defines_a_ratio_with_a_list_and_a_comparison(web):
     bad = client.post("/reports/kpis/", {**form, "code": "bad", "filter": "direction>=in"})
     assert bad.status_code == 400
     assert "direction" in bad.content.decode() and not Indicator.objects.filter(code="bad")
+
+
+def _closing_setup():
+    dept = factories.department(name="技术服务部")
+    position = factories.position(department=dept)
+    a = agent(dept)
+    ticket_on("2026-10-06", actor=a, resolved_at_first_contact=True)
+    ticket_on("2026-10-07", actor=a)
+    s = scheme(lines=[("fcr", "80", "100")], departments=[dept])
+    return dept, a, s, position
+
+
+def test_r_sup_4_a_closed_month_keeps_its_scorecards_whatever_is_entered_later():
+    from kefu.reports.models import KpiClose
+
+    dept, a, _s, _p = _closing_setup()
+    unit = Unit("department", department=dept)
+    before = selectors_scorecards(unit)
+    assert before[0]["lines"][0]["display"] == "50.0%" and "closed_at" not in before[0]
+    close = services.kpi_month_close(actor=factories.user(Role.DIRECTOR), month=OCT)
+    ticket_on("2026-10-08", actor=a, resolved_at_first_contact=True)  # entered after the close
+    kept = selectors_scorecards(unit)
+    assert kept[0]["lines"][0]["display"] == "50.0%" and kept[0]["closed_at"] is not None
+    assert selectors_scorecards(COMPANY_UNIT)[0]["lines"][0]["display"] == "50.0%"
+    live = scorecard(Scheme.objects.get(), unit, OCT)
+    assert live["lines"][0]["display"] == "66.7%"  # the data moved; the appraisal did not
+    assert services.kpi_close_intact(close)
+    kept_row = close.cards.first()
+    kept_row.card["total_score"] = 100
+    kept_row.save()
+    assert not services.kpi_close_intact(KpiClose.objects.get())
+
+
+def test_r_sup_4_only_a_month_that_is_over_is_closed_and_only_once():
+    director = factories.user(Role.DIRECTOR)
+    with pytest.raises(ValidationFailed, match="2026-11"):
+        services.kpi_month_close(actor=director, month=dt.date(2026, 11, 1))
+    services.kpi_month_close(actor=director, month=OCT)
+    from kefu.errors import Conflict
+
+    with pytest.raises(Conflict):
+        services.kpi_month_close(actor=director, month=OCT)
+    with pytest.raises(PermissionDenied):
+        services.kpi_month_close(actor=agent(), month=dt.date(2026, 9, 1))
+
+
+def test_r_sup_4_the_scorecard_page_closes_the_month_and_shows_it_closed(web):
+    dept, _a, _s, _p = _closing_setup()
+    client = web(Role.DIRECTOR)
+    page = f"/reports/scorecard/?target=department:{dept.pk}&month=2026-10"
+    assert 'id="kpi-close-form"' in client.get(page).content.decode()
+    done = client.post(
+        "/reports/scorecard/close/", {"month": "2026-10", "target": f"department:{dept.pk}"}
+    )
+    assert done.status_code == 302 and done["Location"].startswith("/reports/scorecard/?")
+    html = client.get(page).content.decode()
+    assert 'id="kpi-closed"' in html and 'id="kpi-close-form"' not in html
+    again = client.post("/reports/scorecard/close/", {"month": "2026-10"}, follow=True)
+    assert "2026-10 的考核已结账" in again.content.decode()  # the refusal, in Chinese
+
+
+def test_r_sup_4_the_api_closes_a_month_and_lists_it(api):
+    _closing_setup()
+    client = api(Role.DIRECTOR)
+    made = client.post("reports/kpi-closes", {"month": "2026-10"})
+    assert made.status_code == 201 and made.json()["intact"] is True
+    assert made.json()["cards"] >= 2  # the company overview and the department at least
+    assert client.post("reports/kpi-closes", {"month": "2026-10"}).status_code == 409
+    assert client.post("reports/kpi-closes", {"month": "2099-01"}).status_code == 400
+    assert [c["month"] for c in client.get("reports/kpi-closes").json()] == ["2026-10"]
+    assert api(Role.AGENT).post("reports/kpi-closes", {"month": "2026-09"}).status_code == 403
+
+
+def selectors_scorecards(unit):
+    from kefu.reports.selectors import scorecards
+
+    return scorecards(None, unit, OCT)
+
+
+COMPANY_UNIT = Unit("company")
