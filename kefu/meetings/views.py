@@ -363,40 +363,41 @@ def equipment_detail(request, equipment_id: int):
     item = get_or_404(Equipment.objects.select_related("room"), pk=equipment_id)
     can_report = allowed(request.user, "meeting.fault") and item.status != "retired"
     can_maintain = allowed(request.user, "meeting.equipment") and item.status != "retired"
-    fault_form = FaultForm(prefix="fault")
-    maintenance_form = MaintenanceForm(prefix="mnt", equipment=item)
-    retire_form = RetireForm(prefix="retire")
     posted = request.method == "POST"
-    if posted and request.POST.get("action") == "fault" and can_report:
-        fault_form = FaultForm(request.POST, prefix="fault")
-        if fault_form.is_valid() and apply_service(
-            fault_form,
-            lambda: services.fault_report(
-                actor=request.user, equipment=item, **fault_form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The fault is reported; the AV technicians are told."))
-            return redirect("meetings:equipment", item.pk)
-    elif posted and request.POST.get("action") == "retire" and can_maintain:
-        retire_form = RetireForm(request.POST, prefix="retire")
-        if retire_form.is_valid() and apply_service(
-            retire_form,
-            lambda: services.equipment_retire(
-                actor=request.user, equipment=item, **retire_form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The equipment is retired; its record stays."))
-            return redirect("meetings:equipment", item.pk)
-    elif posted and request.POST.get("action") == "maintenance" and can_maintain:
-        maintenance_form = MaintenanceForm(request.POST, prefix="mnt", equipment=item)
-        if maintenance_form.is_valid() and apply_service(
-            maintenance_form,
-            lambda: services.maintenance_record(
-                actor=request.user, equipment=item, **maintenance_form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The maintenance is recorded."))
-            return redirect("meetings:equipment", item.pk)
+    data = request.POST if posted else None
+    action = request.POST.get("action") if posted else None
+
+    def bound(name: str):
+        return data if action == name else None
+
+    # Each form of the page: (form, who may use it, the service it runs, what is said after).
+    forms = {
+        "fault": (
+            FaultForm(bound("fault"), prefix="fault"),
+            can_report,
+            services.fault_report,
+            _("The fault is reported; the AV technicians are told."),
+        ),
+        "retire": (
+            RetireForm(bound("retire"), prefix="retire"),
+            can_maintain,
+            services.equipment_retire,
+            _("The equipment is retired; its record stays."),
+        ),
+        "maintenance": (
+            MaintenanceForm(bound("maintenance"), prefix="mnt", equipment=item),
+            can_maintain,
+            services.maintenance_record,
+            _("The maintenance is recorded."),
+        ),
+    }
+    if action in forms:
+        form, may, service, done = forms[action]
+        if may and form.is_valid():
+            fields = form.cleaned_data
+            if apply_service(form, lambda: service(actor=request.user, equipment=item, **fields)):
+                messages.success(request, done)
+                return redirect("meetings:equipment", item.pk)
     return render(
         request,
         "meetings/equipment.html",
@@ -404,9 +405,9 @@ def equipment_detail(request, equipment_id: int):
             "item": item,
             "faults": item.faults.select_related("reported_by", "booking"),
             "maintenance": item.maintenance.select_related("done_by", "fault"),
-            "fault_form": fault_form if can_report else None,
-            "maintenance_form": maintenance_form if can_maintain else None,
-            "retire_form": retire_form if can_maintain else None,
+            "fault_form": forms["fault"][0] if can_report else None,
+            "maintenance_form": forms["maintenance"][0] if can_maintain else None,
+            "retire_form": forms["retire"][0] if can_maintain else None,
             "open_tasks": TaskStatus.OPEN,
         },
         status=_status(posted),
