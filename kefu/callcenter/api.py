@@ -179,18 +179,21 @@ class HotlineOut(Schema):
     name: str
     ivr_menu: str
     is_active: bool
+    department_id: int | None
 
 
 class HotlineIn(Schema):
     number: str = Field(..., min_length=1, max_length=32)
     name: str = Field(..., min_length=1, max_length=100)
     ivr_menu: str = ""
+    department_id: int | None = Field(None, description="the department that answers it")
 
 
 class HotlinePatch(Schema):
     name: str | None = Field(None, max_length=100)
     ivr_menu: str | None = None
     is_active: bool | None = None
+    department_id: int | None = Field(None, description="0 clears it")
 
 
 class CtiOut(Schema):
@@ -455,10 +458,21 @@ def hotline_list(request):
 
 @router.post("/hotlines", response={201: HotlineOut}, summary="Add a hotline (R-CC-1)")
 def hotline_create(request, payload: HotlineIn):
+    department = _department(payload.department_id) if payload.department_id else None
     hotline = services.hotline_create(
-        actor=request.user, number=payload.number, name=payload.name, ivr_menu=payload.ivr_menu
+        actor=request.user,
+        number=payload.number,
+        name=payload.name,
+        ivr_menu=payload.ivr_menu,
+        department=department,
     )
     return Status(201, hotline)
+
+
+def _department(pk: int):
+    from kefu.org.models import Department
+
+    return get_or_404(Department, pk=pk)
 
 
 @router.patch("/hotlines/{hotline_id}", response=HotlineOut)
@@ -470,6 +484,11 @@ def hotline_update(request, hotline_id: int, payload: HotlinePatch):
         name=payload.name,
         ivr_menu=payload.ivr_menu,
         is_active=payload.is_active,
+        department=(
+            services.UNCHANGED
+            if payload.department_id is None
+            else _department(payload.department_id) if payload.department_id else None
+        ),
     )
 
 

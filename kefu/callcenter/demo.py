@@ -39,18 +39,21 @@ def _poisson(rng: random.Random, mean: float) -> int:
 def load_calls(rng: random.Random, *, weeks: int = 4, per_day: int = 320) -> int:
     """Answered, abandoned and short-abandoned calls for the ``weeks`` before today."""
     from kefu.customers.models import Customer
-    from kefu.org.models import User
+    from kefu.org.models import Department, User
     from kefu.org.roles import Role
 
     zone = ZoneInfo(settings.TIME_ZONE)
+    answering = Department.objects.filter(name="呼叫中心").first()  # answers both hotlines
     main = Hotline.objects.create(
         number="4008001234",
         name="客服热线",
         ivr_menu='{"1": "报修", "2": "投诉", "3": "缴费咨询", "0": "人工服务"}',
+        department=answering,
     )
     repairs = Hotline.objects.create(
-        number="4008005678", name="报修热线", ivr_menu='{"1": "水电", "2": "电梯", "0": "人工服务"}'
-    )
+        number="4008005678", name="报修热线", department=answering,
+        ivr_menu='{"1": "水电", "2": "电梯", "0": "人工服务"}',
+    )  # fmt: skip
     queues = [Queue.objects.create(name="service", hotline=main),
               Queue.objects.create(name="repairs", hotline=repairs)]  # fmt: skip
     CtiSettings.objects.get_or_create(pk=1)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.callcenter.importers import MAPPING_EXAMPLE
 from kefu.callcenter.models import ImportFormat
+from kefu.org.models import Department
 
 
 class ImportForm(forms.Form):
@@ -40,6 +41,11 @@ class HotlineForm(forms.Form):
         label=_("IVR menu (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": '{"1": "报修", "0": "人工服务"}'}),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Answering department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
     )
 
 

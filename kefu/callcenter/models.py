@@ -29,6 +29,16 @@ class Hotline(models.Model):
         help_text=_('JSON, e.g. {"1": "repairs", "2": "complaints", "0": "agent"}'),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Whose calls these are: an unanswered call has no agent, so this is how a department
+    # (the call centre) sees the calls it missed (R-SEC-1) and counts them in its KPIs.
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("answering department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["number"]

@@ -18,14 +18,21 @@ RINGING_FOR_AT_MOST = dt.timedelta(minutes=15)
 
 
 def calls_visible(user, code: str = "callcenter.view") -> QuerySet[CallRecord]:
-    """Calls ``user`` may see (R-SEC-3): all, or their department's agents' and their own."""
+    """Calls ``user`` may see (R-SEC-1, R-SEC-3): all; or their own, their department's
+    agents', and the calls no agent took on the hotlines their department answers (directly
+    or through the call's queue), so a department's figures include the calls it missed."""
     scope = check(user, code)
     calls = CallRecord.objects.select_related("agent", "hotline", "queue", "customer", "ticket")
     if scope == Scope.ALL:
         return calls
     mine = Q(agent=user)
     if user.department is not None:
-        mine |= Q(agent__department__path__startswith=user.department.path)
+        path = user.department.path
+        mine |= Q(agent__department__path__startswith=path)
+        mine |= Q(agent__isnull=True) & (
+            Q(hotline__department__path__startswith=path)
+            | Q(hotline__isnull=True, queue__hotline__department__path__startswith=path)
+        )
     return calls.filter(mine)
 
 

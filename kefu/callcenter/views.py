@@ -362,7 +362,8 @@ def settings_page(request):
     elif action == "hotline" and hotline_form.is_valid():
         d = hotline_form.cleaned_data
         if apply_service(hotline_form, lambda: services.hotline_create(
-            actor=request.user, number=d["number"], name=d["name"], ivr_menu=d["ivr_menu"]
+            actor=request.user, number=d["number"], name=d["name"], ivr_menu=d["ivr_menu"],
+            department=d["department"],
         )):  # fmt: skip
             done = _("Hotline added.")
     elif action == "blocked" and blocked_form.is_valid():

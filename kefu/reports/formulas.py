@@ -141,7 +141,7 @@ SOURCES: dict[str, Source] = {
     ),
     # Daily facts kept from the call records (kefu.reports.facts); not for custom filters.
     "callfacts": Source(
-        _("calls"), _callfact, "day", "agent__department", "agent", {}, is_date=True
+        _("calls"), _callfact, "day", "department", "agent", {}, is_date=True
     ),
     "callbacks": Source(
         _("callbacks"),

@@ -130,7 +130,9 @@ class MonthlyReport(models.Model):
 
 
 class CallDayFact(models.Model):
-    """Inbound calls of one local day and one agent, counted once for KPIs and reports.
+    """Inbound calls of one local day, agent and department, counted once for KPIs and
+    reports. The department is the agent's, or for a call no agent took, the department
+    that answers its hotline, so a department's answer rate counts the calls it missed.
 
     Kept from the call records by :mod:`kefu.reports.facts` (never typed in), so a scorecard
     reads a few thousand rows instead of a month's millions of calls.
@@ -140,6 +142,9 @@ class CallDayFact(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     offered = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
     answered_within = models.PositiveIntegerField(default=0)
@@ -147,7 +152,9 @@ class CallDayFact(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "agent"], name="rep_callfact_unique"),
+            models.UniqueConstraint(
+                fields=["day", "agent", "department"], name="rep_callfact_unique_dept"
+            ),
         ]
 
     def __str__(self) -> str:

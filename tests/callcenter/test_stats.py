@@ -134,3 +134,44 @@ def test_the_calls_api_lists_masked_numbers_and_scopes_agents_to_their_departmen
     assert [i["id"] for i in items] == [own.pk] and items[0]["caller"] == "138****5678"
     assert api(user=mine).get(f"callcenter/calls/{own.pk + 1}").status_code == 404
     assert api(Role.DIRECTOR).get("callcenter/calls").json()["count"] == 2
+
+
+def test_a_department_sees_the_calls_its_hotlines_missed_and_no_one_elses_r_sec_1(api):
+    """R-SEC-1, R-CC-5: an unanswered call has no agent; the department answering its hotline
+    (directly or through the call's queue) still sees it, so its answer rate is not 100%."""
+    from kefu.callcenter.models import Hotline, Queue
+
+    centre, other = factories.department(name="呼叫中心"), factories.department(name="工程部")
+    lead = factories.user(Role.TEAM_LEAD, department=centre)
+    agent = factories.user(Role.AGENT, department=centre)
+    ours = Hotline.objects.create(number="4008001234", name="客服热线", department=centre)
+    theirs = Hotline.objects.create(number="4008009999", name="工程热线", department=other)
+    queue = Queue.objects.create(name="repairs", hotline=ours)
+    day = "2026-03-02"
+    call(enter_at=at(day, "09:00"), agent=agent, hotline=ours)
+    call(enter_at=at(day, "09:01"), answered=False, hotline=ours)
+    call(enter_at=at(day, "09:02"), answered=False, queue=queue)
+    call(enter_at=at(day, "09:03"), answered=False, hotline=theirs)
+    body = api(user=lead).get("callcenter/stats", since=day, until=day, group="day").json()
+    assert (body["total"]["offered"], body["total"]["answered"]) == (3, 1)
+    assert api(user=lead).get("callcenter/calls").json()["count"] == 3
+    assert api(Role.DIRECTOR).get("callcenter/calls").json()["count"] == 4
+
+
+def test_a_hotline_names_the_department_that_answers_it_r_cc_1(api):
+    centre = factories.department(name="呼叫中心")
+    client = api(Role.SYSADMIN)
+    made = client.post(
+        "callcenter/hotlines",
+        {"number": "4008001234", "name": "客服热线", "department_id": centre.pk},
+    )
+    assert made.status_code == 201 and made.json()["department_id"] == centre.pk
+    pk = made.json()["id"]
+    kept = client.patch(f"callcenter/hotlines/{pk}", {"name": "客服热线（新）"})
+    assert kept.json()["department_id"] == centre.pk  # left out: unchanged
+    cleared = client.patch(f"callcenter/hotlines/{pk}", {"department_id": 0})
+    assert cleared.json()["department_id"] is None
+    missing = client.post(
+        "callcenter/hotlines", {"number": "95511", "name": "x", "department_id": 999999}
+    )
+    assert missing.status_code == 404

@@ -143,3 +143,22 @@ def test_r_sup_4_a_formula_over_an_unknown_field_or_value_is_refused(params, mes
 def test_r_sup_4_months_without_data_have_no_value_rather_than_zero():
     assert value("answer_rate").value is None
     assert value("satisfaction").value is None
+
+
+def test_r_sup_4_a_departments_answer_rate_counts_the_calls_its_hotlines_missed():
+    """R-SUP-4: a missed call has no agent; it counts against the department answering the
+    hotline, not nowhere (which made every department's answer rate 100%)."""
+    from kefu.callcenter.models import Hotline
+
+    centre = factories.department(name="呼叫中心")
+    other = factories.department(name="工程部")
+    ours = Hotline.objects.create(number="4008001234", name="客服热线", department=centre)
+    a = agent(centre)
+    for _n in range(3):
+        call(enter_at=at("2026-10-05"), wait=5, agent=a, hotline=ours)
+    call(enter_at=at("2026-10-05"), answered=False, wait=40, hotline=ours)
+    call(enter_at=at("2026-10-05"), answered=False, wait=40)  # no hotline: the company's only
+    rate = value("answer_rate", Unit("department", department=centre))
+    assert (rate.numerator, rate.denominator) == (3, 4)
+    assert value("answer_rate", Unit("department", department=other)).value is None
+    assert value("answer_rate").denominator == 5

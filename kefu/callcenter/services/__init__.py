@@ -28,7 +28,12 @@ from kefu.callcenter.services.schedule import (
     staff_leave_cancel,
     staff_leave_create,
 )
-from kefu.callcenter.services.setup import agent_extension_set, hotline_create, hotline_update
+from kefu.callcenter.services.setup import (
+    UNCHANGED,
+    agent_extension_set,
+    hotline_create,
+    hotline_update,
+)
 
 __all__ = [
     "agent_extension_set",
@@ -45,6 +50,7 @@ __all__ = [
     "cti_token_rotate",
     "forecast_override_remove",
     "forecast_override_set",
+    "UNCHANGED",
     "hotline_create",
     "hotline_update",
     "phone_key",

@@ -37,9 +37,13 @@ def _ivr(text: str) -> str:
     return json.dumps(menu, ensure_ascii=False)
 
 
+UNCHANGED = object()  # a keyword left out of an update, as against None (cleared)
+
 @transaction.atomic
-def hotline_create(*, actor, number: str, name: str, ivr_menu: str = "") -> Hotline:
-    """R-CC-1: a hotline number with its IVR menu."""
+def hotline_create(
+    *, actor, number: str, name: str, ivr_menu: str = "", department=None
+) -> Hotline:
+    """R-CC-1: a hotline number with its IVR menu and the department that answers it."""
     check(actor, "callcenter.manage")
     number = (number or "").strip()
     if not number or not re.search(r"\d", number):
@@ -48,7 +52,9 @@ def hotline_create(*, actor, number: str, name: str, ivr_menu: str = "") -> Hotl
         raise ValidationFailed.on("name", _("Give the hotline a name."))
     if Hotline.objects.filter(number=number).exists():
         raise Conflict(message=_("Hotline %(n)s already exists.") % {"n": number})
-    hotline = Hotline.objects.create(number=number, name=name.strip(), ivr_menu=_ivr(ivr_menu))
+    hotline = Hotline.objects.create(
+        number=number, name=name.strip(), ivr_menu=_ivr(ivr_menu), department=department
+    )
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -62,7 +68,7 @@ def hotline_create(*, actor, number: str, name: str, ivr_menu: str = "") -> Hotl
 @transaction.atomic
 def hotline_update(
     *, actor, hotline: Hotline, name: str | None = None, ivr_menu: str | None = None,
-    is_active: bool | None = None,
+    is_active: bool | None = None, department=UNCHANGED,
 ) -> Hotline:  # fmt: skip
     check(actor, "callcenter.manage")
     before = snapshot(hotline)
@@ -78,6 +84,9 @@ def hotline_update(
     if is_active is not None:
         hotline.is_active = is_active
         fields.append("is_active")
+    if department is not UNCHANGED:
+        hotline.department = department
+        fields.append("department")
     if fields:
         hotline.save(update_fields=fields)
         audit_record(
