@@ -20,9 +20,16 @@ from kefu.org.roles import ROLE_DUTIES, Role
 def tree(request):
     """The department tree with positions, duties and head counts (R-ORG-1)."""
     check(request.user, "org.view")
-    departments = Department.objects.annotate(
-        staff_count=Count("members", filter=Q(members__is_active=True))
-    ).prefetch_related(Prefetch("positions", queryset=Position.objects.order_by("title")))
+    # Ordered by path so each department follows its parent (an annotation drops the
+    # model's default ordering); the head count is the whole subtree's, as the staff list
+    # the number links to shows the subtree.
+    departments = list(
+        Department.objects.annotate(own=Count("members", filter=Q(members__is_active=True)))
+        .prefetch_related(Prefetch("positions", queryset=Position.objects.order_by("title")))
+        .order_by("path")
+    )
+    for d in departments:
+        d.staff_count = sum(o.own for o in departments if o.path.startswith(d.path))
     roles = [{"code": r.value, "label": r.label, "duties": ROLE_DUTIES[r]} for r in Role]
     return render(
         request,

@@ -125,6 +125,21 @@ def test_it_shows_the_department_tree_with_positions_and_duties(web):
     assert "中控室" in html and "值班员" in html and "填写值班记录" in html
 
 
+def test_r_org_1_the_tree_draws_each_department_under_its_parent_with_its_subtree_count(web):
+    root = factories.department(name="示例公司")
+    it = factories.department(name="信息技术部", parent=root)
+    service = factories.department(name="客户服务部", parent=root)
+    factories.department(name="热线一组", parent=service)
+    factories.department(name="机房", parent=it)  # made last, drawn under its own parent
+    factories.user(Role.AGENT, department=service)
+    factories.user(Role.AGENT, department=service.children.get())
+    html = web(Role.AGENT, department=it).get("/org/").content.decode()
+    order = [html.index(n) for n in ("示例公司", "信息技术部", "机房", "客户服务部", "热线一组")]
+    assert order == sorted(order)
+    service_row = html[html.index("客户服务部") : html.index("热线一组")]
+    assert "2 人" in service_row  # its own member and the hotline team's
+
+
 def test_it_issues_a_token_on_the_page_and_shows_it_once(web):
     client = web(Role.AGENT)
     page = client.post("/settings/tokens/", {"name": "呼叫系统", "days": 30}).content.decode()
