@@ -48,7 +48,12 @@ def unit_for(user, *, kind: str, pk: int | None) -> Unit:
         raise ValidationFailed.on("unit", _("A unit is company, department, position or person."))
     obj = model.objects.filter(pk=pk).first() if pk else None
     if obj is None:
-        raise NotFound(message=_("No such %(kind)s.") % {"kind": kind})
+        missing = {
+            "department": _("There is no such department."),
+            "position": _("There is no such position."),
+            "person": _("There is no such person."),
+        }
+        raise NotFound(message=missing[kind])
     department = obj if kind == "department" else obj.department
     if scope != Scope.ALL:
         if department is None:

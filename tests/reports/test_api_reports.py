@@ -130,3 +130,8 @@ def test_r_sup_2_build_comment_issue_and_download_through_the_api(api):
         assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
         assert api(Role.AGENT).get("reports/monthly").status_code == 403
     assert MonthlyReport.objects.get().is_issued
+
+
+def test_r_sup_4_a_scorecard_of_a_missing_unit_is_a_404_that_names_it_in_chinese(api):
+    response = api(Role.DIRECTOR).get("reports/scorecards", unit="department", id=999999)
+    assert response.status_code == 404 and "没有这个部门" in response.json()["detail"]
