@@ -8,8 +8,14 @@ from django.utils import timezone
 from ninja import NinjaAPI
 
 from kefu.api import BearerToken, Session
+from kefu.org.endpoints import API, PAGES, SIGNED_IN
 from kefu.tickets.models import Ticket
 from kefu.urls import urlpatterns as kefu_urlpatterns
+
+# The endpoint table (R-SEC-3) refuses any door it does not list: the bench-only ones need a
+# signed-in user, the floor every real endpoint also pays.
+API.update({"POST /bench-api/bare-ticket": SIGNED_IN, "GET /bench-api/bare-list": SIGNED_IN})
+PAGES.update({"bench:bare_ticket": SIGNED_IN, "bench:bare_list": SIGNED_IN})
 
 bench_api = NinjaAPI(auth=[BearerToken(), Session()], urls_namespace="bench", docs_url=None)
 

@@ -9,8 +9,8 @@ Steps, all in one process:
 
 1. Write an N-line queue_log to a temp file, streaming: calls arriving over time on four
    queues (DID, ENTERQUEUE, RINGNOANSWER, CONNECT, COMPLETECALLER/COMPLETEAGENT, ABANDON,
-   EXITWITHTIMEOUT), agent events between them, a few repeated lines, 20,000 customers whose
-   numbers call in.
+   EXITWITHTIMEOUT), agent events between them, a few repeated lines, 20,000 customers (made
+   by ``kefu generate``, kefu.core.generate) whose numbers call in.
 2. Ours: ``calls_import(..., fmt="queue-log")`` on the open file — the service behind
    ``kefu import-calls FILE --format queue-log`` — parsing, matching customers, queues and
    agents, and writing each call once. Rows/s = calls added / wall time.
@@ -47,6 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import results_dir  # noqa: E402
+
 QUEUES = ("sales", "service", "complaints", "vip")
 HOTLINES = ("4008001000", "4008002000", "95511")
 AGENTS = [f"SIP/{1000 + i}" for i in range(120)]
@@ -64,10 +66,6 @@ def _setup(var_dir: str) -> None:
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _customer_phones(count: int) -> list[str]:
-    return [f"139{i:08d}" for i in range(count)]
 
 
 def generate(path: Path, lines: int, seed: int, customers: list[str]) -> dict:
@@ -135,13 +133,14 @@ def generate(path: Path, lines: int, seed: int, customers: list[str]) -> dict:
     return {"lines": written, "calls_started": calls}
 
 
-def _prepare(customers: list[str]) -> None:
+def _prepare(count: int, seed: int) -> list[str]:
+    """Clean up earlier runs; ``count`` customers by ``kefu generate`` (their numbers call in)."""
     from django.core.management import call_command
     from django.db import connection
 
     from kefu.callcenter.models import CallRecord
+    from kefu.core.generate import generate as kefu_generate
     from kefu.customers.models import Customer
-    from kefu.org.models import Department
 
     call_command("migrate", verbosity=0)
     CallRecord.objects.filter(key__startswith="bench-").delete()
@@ -149,18 +148,8 @@ def _prepare(customers: list[str]) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
         if connection.vendor == "postgresql":  # earlier runs' deleted rows: not ours to pay
             cursor.execute(f"VACUUM ANALYZE {CallRecord._meta.db_table}")
-    department, _ = Department.objects.get_or_create(
-        code="bench-calls", defaults={"name": "呼叫中心基准"}
-    )
-    have = set(Customer.objects.filter(phone__in=customers[:1000]).values_list("phone", flat=True))
-    if len(have) < 1000:
-        Customer.objects.bulk_create(
-            [
-                Customer(name=f"来电客户{i}", phone=phone, department=department)
-                for i, phone in enumerate(customers)
-            ],
-            batch_size=2000,
-        )
+    kefu_generate(customers=max(0, count - Customer.objects.count()), seed=seed, demo=False)
+    return list(Customer.objects.order_by("pk").values_list("phone", flat=True)[:count])
 
 
 def run_ours(path: Path) -> dict:
@@ -330,8 +319,7 @@ def main() -> None:
     from django.db import connection
 
     vendor = connection.vendor
-    customers = _customer_phones(args.customers)
-    _prepare(customers)
+    customers = _prepare(args.customers, args.seed)
     log = work / "queue_log"
     started = time.perf_counter()
     made = generate(log, args.lines, args.seed, customers)
@@ -379,8 +367,13 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
     }
-    size = "" if args.lines == 1_000_000 else f"-{args.lines // 1_000_000 or args.lines}m"
-    out = ROOT / "bench" / "results" / f"calls_import-{vendor}{size}.json"
+    if args.lines == 1_000_000:
+        size = ""
+    elif args.lines % 1_000_000 == 0:
+        size = f"-{args.lines // 1_000_000}m"
+    else:
+        size = f"-{args.lines // 1000}k"
+    out = results_dir() / f"calls_import-{vendor}{size}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"written {out.relative_to(ROOT)}")
 

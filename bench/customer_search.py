@@ -4,10 +4,10 @@ Run: ``.venv/bin/python bench/customer_search.py [--count 1000000] [--queries 20
 (SQLite in a fresh file under ``bench/var/``), or with ``KEFU_DATABASE_URL=postgres://…``
 set for PostgreSQL (the database is emptied of customers first: use a scratch database).
 
-It generates ``--count`` realistic Chinese customers (kefu.customers.demo.fake_customer:
+It generates ``--count`` realistic Chinese customers by ``kefu generate`` (kefu.core.generate:
 names, mobile numbers, resident IDs with valid check digits, addresses in real districts,
-company names) through the bulk path (bulk insert plus the same index writer the services
-use), then times ``customers.selectors.customer_search`` for each kind of query, fetching
+company names; bulk COPY / executemany plus the same search index rows the services write),
+then times ``customers.selectors.customer_search`` for each kind of query, fetching
 the first page of 50 as the list page and the API do, and separately the total count the
 pager shows. The baseline, in the same run on the same rows, is ``search_text LIKE '%q%'``
 with the same ordering and limit: what search would be without the index.
@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import results_dir  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 if not os.environ.get("KEFU_DATABASE_URL"):
     os.environ.setdefault("KEFU_VAR_DIR", str(ROOT / "bench" / "var" / "customer_search"))
@@ -38,13 +41,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from kefu.customers import search, selectors  # noqa: E402
-from kefu.customers.demo import fake_customer  # noqa: E402
 from kefu.customers.models import Customer  # noqa: E402
-from kefu.org.models import Department  # noqa: E402
 from kefu.org.permissions import SYSTEM  # noqa: E402
 
 PAGE = 50
@@ -52,25 +52,12 @@ BATCH = 5000
 
 
 def generate(count: int, seed: int) -> None:
-    """Bulk-insert ``count`` customers and index them exactly as the services do."""
-    department, _ = Department.objects.get_or_create(code="bench", defaults={"name": "基准测试部"})
-    if not department.path:
-        department.path = f"/{department.pk}/"
-        department.save(update_fields=["path"])
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    """Top the customers up to ``count`` by ``kefu generate`` (kefu.core.generate: the bulk
+    path, indexed exactly as the services index)."""
+    from kefu.core.generate import generate as kefu_generate
+
     existing = Customer.objects.count()
-    with tqdm(total=count, initial=min(existing, count), unit="customer", desc="generate") as bar:
-        for start in range(existing, count, BATCH):
-            rows = []
-            for n in range(start, min(start + BATCH, count)):
-                fields = fake_customer(rng, n)
-                c = Customer(department=department, **fields)
-                c.search_text = search.customer_text(c)
-                rows.append(c)
-            with transaction.atomic():
-                Customer.objects.bulk_create(rows)
-                search.index_customers([(c.pk, c.search_text) for c in rows], replace=False)
-            bar.update(len(rows))
+    kefu_generate(customers=max(0, count - existing), seed=seed, demo=False)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE customers_customer")
@@ -208,7 +195,7 @@ def main() -> None:
             f"{kind:<28}{r['example_hits']:>9}{r['first_page']['p50']:>10.2f}{r['first_page']['p95']:>10.2f}"
             f"{r['count']['p50']:>11.2f}{r['count']['p95']:>11.2f}{r['baseline_like']['p50']:>10.2f}{r['ratio_p50']:>7}x"
         )
-    out = ROOT / "bench" / "results" / f"customer_search-{vendor}.json"
+    out = results_dir() / f"customer_search-{vendor}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps(

@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import results_dir  # noqa: E402
 from kefu.callcenter.erlang import (  # noqa: E402
     erlang_a,
     erlang_c_metrics,
@@ -42,7 +43,7 @@ from kefu.callcenter.erlang import (  # noqa: E402
     required_agents_many,
 )
 
-RESULTS = ROOT / "bench" / "results" / "erlang.json"
+RESULTS = results_dir() / "erlang.json"
 INTERVAL = 1800.0
 
 

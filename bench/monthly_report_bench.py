@@ -11,8 +11,9 @@ endpoint.
     KEFU_DATABASE_URL=postgres://... python bench/monthly_report_bench.py \
         --tickets 1000000 --calls 10000000
 
-The data are written straight into the tables in bulk (SQLite executemany, PostgreSQL COPY):
-this measures the report, not the loading. Writes bench/results/monthly_report-<db>.json.
+The data are written by ``kefu generate`` (kefu.core.generate: SQLite executemany, PostgreSQL
+COPY), all in the month: this measures the report, not the loading.
+Writes bench/results/monthly_report-<db>.json.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import datetime as dt
 import json
 import os
 import platform
-import random
 import statistics
 import sys
 import tempfile
@@ -32,17 +32,11 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import results_dir  # noqa: E402
+
 ZONE = ZoneInfo("Asia/Shanghai")
 MONTH = dt.date(2026, 10, 1)
-
-COMPLAINTS = [
-    "楼上卫生间漏水，天花板渗水严重", "电梯经常停运，老人上下楼困难",
-    "小区门口垃圾没人清理，气味很臭", "停车位被外来车辆占用，保安不管",
-    "夜间施工噪音太大影响休息", "物业费收费标准不透明", "维修人员上门迟到还态度差",
-    "热水器报修一周没人来修", "绿化带被破坏无人修复", "门禁卡失灵多次反映",
-    "地下车库照明灯坏了很久", "快递柜占用消防通道", "楼道堆放杂物存在安全隐患", "客服电话打不通",
-]  # fmt: skip
-TAILS = ["，请尽快处理", "。已经多次反映", "，希望尽快解决", "！！", "，非常不满意", ""]
 
 
 def _setup(var_dir: str) -> None:
@@ -58,152 +52,27 @@ def _setup(var_dir: str) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 
-def _copy_or_insert(table: str, columns: list[str], rows) -> None:
-    """Bulk-write ``rows`` (tuples) into ``table``: COPY on PostgreSQL, executemany on SQLite."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-    else:
-        marks = ", ".join("?" for _ in columns)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-                rows,
-            )
-
-
-def _stamp():
-    """How a timestamp is written in bulk: aware for PostgreSQL, UTC text for SQLite (as Django
-    stores it there)."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        return lambda moment: moment
-    return lambda moment: moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
-
-
-def _moment(rng: random.Random) -> dt.datetime:
-    """A time in the month following a daily curve: quiet nights, peaks at 10:00 and 15:00."""
-    day = rng.randrange(31)
-    hour = min(
-        23, max(0, int(rng.choice((rng.gauss(10, 2), rng.gauss(15, 2.5), rng.uniform(0, 24)))))
-    )
-    return dt.datetime(2026, 10, 1 + day, hour, rng.randrange(60), rng.randrange(60), tzinfo=ZONE)
-
-
 def _generate(tickets: int, calls: int, seed: int) -> None:
+    """The month's tickets and calls by ``kefu generate`` (kefu.core.generate: bulk COPY /
+    executemany, realistic texts, the daily call curve), topped up to the counts asked."""
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from tqdm import tqdm
 
     from kefu.callcenter.models import CallRecord
-    from kefu.core.demo import is_empty, load_demo
+    from kefu.core.generate import generate
     from kefu.customers.models import Customer
-    from kefu.org.models import Department, User
     from kefu.tickets.models import Ticket
 
     call_command("migrate", verbosity=0)
-    if is_empty():
-        load_demo(seed=seed, steps=[])
-    rng = random.Random(seed)  # noqa: S311 - benchmark data
-    departments = list(Department.objects.values_list("pk", flat=True))
-    staff = list(User.objects.filter(department__isnull=False).values_list("pk", "department_id"))
-    if Customer.objects.count() < 50000:
-        Customer.objects.bulk_create(
-            [
-                Customer(
-                    name=f"客户{i}", phone=f"139{i:08d}", department_id=rng.choice(departments)
-                )
-                for i in range(50000)
-            ],
-            batch_size=5000,
-        )
-    first_customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first()
-    have = Ticket.objects.count()
-    kinds = ["inquiry", "service_request", "complaint", "fault", "demand", "suggestion"]
-    columns = [
-        "number", "kind", "channel", "priority", "is_major", "title", "description",
-        "customer_id", "phone", "first_responder_id", "owner_id", "department_id", "state",
-        "paused_from", "resolution", "resolved_at_first_contact", "repeat_contacts", "clock",
-        "response_due", "resolution_due", "paused_seconds", "response_breached",
-        "resolution_breached", "escalation_level", "department_transfers", "callback_note",
-        "appointment_missed", "charged_total", "paid_total", "created_at", "resolved_at",
-        "version", "updated_at", "idempotency_key",
-    ]  # fmt: skip
-
-    ts = _stamp()
-
-    def ticket_rows(start: int, n: int):
-        for i in range(start, start + n):
-            person, dept = rng.choice(staff)
-            created = _moment(rng)
-            kind = rng.choice(kinds)
-            text = (
-                rng.choice(COMPLAINTS) + rng.choice(TAILS)
-                if kind == "complaint"
-                else "客户来电咨询"
-            )
-            resolved = (
-                created + dt.timedelta(hours=rng.randint(1, 72)) if rng.random() < 0.8 else None
-            )
-            yield (
-                f"M{i:010d}", kind, "phone", "normal", False, text[:30], text,
-                first_customer + rng.randrange(50000), "", person, person, dept,
-                "closed" if resolved else "open", "", "", rng.random() < 0.6, 0, "business",
-                ts(created + dt.timedelta(hours=1)), ts(created + dt.timedelta(days=3)), 0,
-                rng.random() < 0.05, rng.random() < 0.08, 0, 0, "", False, 0, 0, ts(created),
-                ts(resolved) if resolved else None, 1, ts(created), "",
-            )  # fmt: skip
-
-    batch = 50000
-    with tqdm(total=tickets, initial=min(have, tickets), desc="tickets") as bar:
-        while have < tickets:
-            n = min(batch, tickets - have)
-            with transaction.atomic():
-                _copy_or_insert(Ticket._meta.db_table, columns, ticket_rows(have, n))
-            have += n
-            bar.update(n)
-    have = CallRecord.objects.count()
-    agents = [pk for pk, _ in staff]
-    call_columns = [
-        "key", "source", "direction", "caller", "callee", "agent_id", "agent_label", "enter_at",
-        "answer_at", "end_at", "wait_seconds", "talk_seconds", "disposition", "abandoned",
-        "ring_no_answer", "blocked", "recording", "cti_users", "created_at",
-    ]  # fmt: skip
-
-    def call_rows(start: int, n: int):
-        for i in range(start, start + n):
-            enter = _moment(rng)
-            wait = int(rng.expovariate(1 / 15))
-            answered = rng.random() < 0.9
-            talk = int(rng.expovariate(1 / 180)) if answered else None
-            end = enter + dt.timedelta(seconds=wait + (talk or 0))
-            yield (
-                f"bench-{i}", "queue_log", "in", f"138{rng.randrange(10**8):08d}", "95000",
-                rng.choice(agents) if answered else None, "", ts(enter),
-                ts(enter + dt.timedelta(seconds=wait)) if answered else None, ts(end), wait, talk,
-                "answered" if answered else "abandoned", not answered, 0, False, "", "[]",
-                ts(enter),
-            )  # fmt: skip
-
-    with tqdm(total=calls, initial=min(have, calls), desc="calls") as bar:
-        while have < calls:
-            n = min(batch * 4, calls - have)
-            with transaction.atomic():
-                _copy_or_insert(CallRecord._meta.db_table, call_columns, call_rows(have, n))
-            have += n
-            bar.update(n)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    end = dt.datetime(2026, 11, 1, tzinfo=ZONE)
+    generate(
+        customers=max(0, 50_000 - Customer.objects.count()),
+        tickets=max(0, tickets - Ticket.objects.count()),
+        calls=max(0, calls - CallRecord.objects.count()),
+        seed=seed,
+        days=31,
+        end=end,
+        demo=False,
+    )
 
 
 def _median_seconds(fn, repeat: int) -> tuple[float, list[float]]:
@@ -305,7 +174,7 @@ def main() -> None:
     result = run(args) | {"scale": {"tickets": args.tickets, "calls": args.calls}}
     for key, value in result.items():
         print(f"{key:28} {value}")
-    out = ROOT / "bench" / "results" / f"monthly_report-{result['database']}.json"
+    out = results_dir() / f"monthly_report-{result['database']}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"written {out.relative_to(ROOT)}")
 

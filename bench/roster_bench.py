@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import results_dir  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "bench"))
 
 from erlang_bench import find_pyworkforce_python  # noqa: E402
@@ -43,7 +46,7 @@ from kefu.callcenter.roster import (  # noqa: E402
     build_roster,
 )
 
-RESULTS = ROOT / "bench" / "results" / "roster.json"
+RESULTS = results_dir() / "roster.json"
 HOUR = 60
 
 DAY_SHIFTS = (

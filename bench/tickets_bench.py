@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import results_dir  # noqa: E402
+
 
 def _setup(var_dir: str) -> None:
     os.environ.setdefault("KEFU_VAR_DIR", var_dir)
@@ -43,81 +45,20 @@ def _setup(var_dir: str) -> None:
 
 
 def _generate(tickets: int, seed: int) -> None:
-    """Organisation by the demo, customers and tickets by bulk insert (no rules: data only)."""
-    import datetime as dt
-
+    """The organisation, then customers and tickets by ``kefu generate`` (kefu.core.generate:
+    the database's bulk path, data consistent with the rules), topped up to ``tickets``."""
     from django.core.management import call_command
-    from django.utils import timezone
-    from tqdm import tqdm
 
-    from kefu.core.demo import is_empty, load_demo
+    from kefu.core.generate import generate
     from kefu.customers.models import Customer
-    from kefu.org.models import Department, User
     from kefu.tickets.models import Ticket
 
     call_command("migrate", verbosity=0)
-    if is_empty():
-        load_demo(seed=seed, steps=[])
     have = Ticket.objects.count()
     if have >= tickets:
         return
-    rng = random.Random(seed)  # noqa: S311 - benchmark data
-    departments = list(Department.objects.all())
-    staff = list(User.objects.filter(department__isnull=False))
-    customer_count = max(1000, tickets // 4)
-    existing = Customer.objects.count()
-    batch = 5000
-    with tqdm(total=customer_count, initial=existing, desc="customers") as bar:
-        while existing < customer_count:
-            n = min(batch, customer_count - existing)
-            Customer.objects.bulk_create(
-                [
-                    Customer(
-                        name=f"客户{existing + i}",
-                        phone=f"139{existing + i:08d}",
-                        department=rng.choice(departments),
-                    )
-                    for i in range(n)
-                ]
-            )
-            existing += n
-            bar.update(n)
-    first_customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first()
-    now = timezone.now()
-    kinds = ["inquiry", "service_request", "complaint", "fault", "demand", "suggestion"]
-    states = ["open", "in_progress", "resolved", "closed", "closed", "closed"]
-    with tqdm(total=tickets, initial=have, desc="tickets") as bar:
-        while have < tickets:
-            n = min(batch, tickets - have)
-            rows = []
-            for i in range(n):
-                person = rng.choice(staff)
-                created = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365))
-                state = rng.choice(states)
-                rows.append(
-                    Ticket(
-                        number=f"B{have + i:010d}",
-                        kind=rng.choice(kinds),
-                        channel="phone",
-                        title="批量工单",
-                        description="批量生成的工单",
-                        customer_id=first_customer + rng.randrange(customer_count),
-                        phone="",
-                        first_responder=person,
-                        owner=person,
-                        department_id=person.department_id,
-                        state=state,
-                        clock="business",
-                        created_at=created,
-                        updated_at=created,
-                        response_due=created + dt.timedelta(hours=1),
-                        resolution_due=created + dt.timedelta(days=3),
-                        closed_at=created + dt.timedelta(days=1) if state == "closed" else None,
-                    )
-                )
-            Ticket.objects.bulk_create(rows)
-            have += n
-            bar.update(n)
+    customers = max(1000, tickets // 4) - Customer.objects.count()
+    generate(customers=max(0, customers), tickets=tickets - have, seed=seed, demo=False)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -226,7 +167,7 @@ def main() -> None:
         print(f"{name:<14}{figures['p50_ms']:>10}{figures['p95_ms']:>10}")
     for name, ratio in report["ratios"].items():
         print(f"ratio {name}: {ratio}")
-    out = ROOT / "bench" / "results" / f"tickets-{report['database']}.json"
+    out = results_dir() / f"tickets-{report['database']}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"written to {out.relative_to(ROOT)}")
 

@@ -21,6 +21,8 @@ COMMANDS = [
     ("weekly-reports", "draft the week's reports of technical service: draft [--week YYYY-Www]"),
     ("report", "build the monthly supervision report: monthly [--month YYYY-MM] [--xlsx FILE]"),
     ("token", "API tokens: token create USERNAME | token list [USERNAME] | token revoke ID"),
+    ("two-factor-reset", "forget a member's authenticator app (lost phone): USERNAME"),
+    ("generate", "add realistic data at scale: --customers N --tickets N --calls N [--seed S]"),
     ("backup", "back up the database while in use: FILE (SQLite backup API or pg_dump)"),
     ("restore", "restore a backup into an empty database: FILE"),
     ("check", "check the configuration (add --deploy for production)"),

@@ -9,7 +9,9 @@ API or admin), which is audited.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -576,12 +578,56 @@ def parse(policy: Policy, raw) -> int | Decimal | bool | str:
     return value
 
 
-def get(key: str):
-    """The value in force for policy ``key``: the administrator's, else the seed's default."""
+# Within one request the administrator's settings are read once, in one query, and kept for
+# the rest of the request (PolicyReadsMiddleware): a scorecard or a page of search results read
+# the same few settings dozens of times (issue 9's profile). Outside a request (services
+# called by the worker, commands, tests) every get reads the table, as before.
+_request_settings: ContextVar[dict | None] = ContextVar("kefu_policy_settings", default=None)
+
+
+def _stored(key: str) -> str | None:
     from kefu.core.models import PolicySetting
 
+    memo = _request_settings.get()
+    if memo is None:
+        return PolicySetting.objects.filter(key=key).values_list("value", flat=True).first()
+    if "" not in memo:
+        memo.update(PolicySetting.objects.values_list("key", "value"))
+        memo[""] = None  # loaded
+    return memo.get(key)
+
+
+def forget() -> None:
+    """A setting was changed: the rest of this request reads the table again."""
+    memo = _request_settings.get()
+    if memo is not None:
+        memo.clear()
+
+
+@contextmanager
+def settings_read_once() -> Iterator[None]:
+    token = _request_settings.set({})
+    try:
+        yield
+    finally:
+        _request_settings.reset(token)
+
+
+class PolicyReadsMiddleware:
+    """Each request reads the policy settings once (see ``settings_read_once``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with settings_read_once():
+            return self.get_response(request)
+
+
+def get(key: str):
+    """The value in force for policy ``key``: the administrator's, else the seed's default."""
     policy = POLICIES[key]
-    stored = PolicySetting.objects.filter(key=key).values_list("value", flat=True).first()
+    stored = _stored(key)
     if stored is None:
         return policy.default
     return parse(policy, stored)

@@ -43,6 +43,7 @@ def policy_set(*, actor, key: str, value, reason: str = "") -> PolicySetting:
         key=key,
         defaults={"value": str(parsed), "updated_at": timezone.now(), "updated_by": actor},
     )
+    policies.forget()
     audit_record(
         actor=actor,
         action=Action.UPDATE,

@@ -115,8 +115,19 @@ def call_facts_ensure(month: dt.date, *, now: dt.datetime | None = None) -> None
     month = month.replace(day=1)
     since, until = month_bounds(month)
     state = FactMonth.objects.select_for_update().filter(month=month).first()
+    created = False
+    if state is None:
+        # The month's first look makes its row before counting: a second first look at the
+        # same moment waits on the row, then finds the facts counted, instead of counting
+        # the month again and writing the same facts twice (a 500 under issue 9's load test).
+        state, created = FactMonth.objects.get_or_create(
+            month=month,
+            defaults={"checked_at": now, "service_level_seconds": 0, "short_abandon_seconds": 0},
+        )
+        if not created:
+            state = FactMonth.objects.select_for_update().get(month=month)
     first_day, last_day = since.date(), (until - dt.timedelta(days=1)).date()
-    stale = state is None or (
+    stale = created or (
         state.service_level_seconds != s.service_level_seconds
         or state.short_abandon_seconds != s.short_abandon_seconds
     )

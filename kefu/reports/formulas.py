@@ -140,9 +140,7 @@ SOURCES: dict[str, Source] = {
         },
     ),
     # Daily facts kept from the call records (kefu.reports.facts); not for custom filters.
-    "callfacts": Source(
-        _("calls"), _callfact, "day", "department", "agent", {}, is_date=True
-    ),
+    "callfacts": Source(_("calls"), _callfact, "day", "department", "agent", {}, is_date=True),
     "callbacks": Source(
         _("callbacks"),
         _followup,
@@ -255,17 +253,12 @@ def clean_filters(source: str, filters: object, *, field: str = "params") -> dic
     return clean
 
 
-def _rows(source: str, unit: Unit, since: dt.datetime, until: dt.datetime) -> QuerySet:
-    """The source's rows of the period for ``unit``, narrowed by id lists (departments of the
+def _narrowing(source: str, unit: Unit) -> dict:
+    """The filter that narrows the source's rows to ``unit``: id lists (departments of the
     subtree, staff of a position) rather than joins, so the time index does the work."""
     from kefu.org.models import Department, User
 
     src = SOURCES[source]
-    qs = src.model()._default_manager.all()
-    start, end = (since, until)
-    if src.is_date:
-        start, end = since.astimezone(zone()).date(), until.astimezone(zone()).date()
-    qs = qs.filter(**{f"{src.time_field}__gte": start, f"{src.time_field}__lt": end})
     if unit.kind == "department":
         departments = list(
             Department.objects.filter(path__startswith=unit.department.path).values_list(
@@ -274,15 +267,32 @@ def _rows(source: str, unit: Unit, since: dt.datetime, until: dt.datetime) -> Qu
         )
         if src.department.endswith("__department"):  # calls: by the agent's department
             people = User.objects.filter(department_id__in=departments).values_list("pk", flat=True)
-            qs = qs.filter(**{f"{src.person}_id__in": list(people)})
-        else:
-            qs = qs.filter(**{f"{src.department}_id__in": departments})
-    elif unit.kind == "position":
+            return {f"{src.person}_id__in": list(people)}
+        return {f"{src.department}_id__in": departments}
+    if unit.kind == "position":
         people = User.objects.filter(position=unit.position).values_list("pk", flat=True)
-        qs = qs.filter(**{f"{src.person}_id__in": list(people)})
-    elif unit.kind == "person":
-        qs = qs.filter(**{f"{src.person}_id": unit.user.pk})
-    return qs
+        return {f"{src.person}_id__in": list(people)}
+    if unit.kind == "person":
+        return {f"{src.person}_id": unit.user.pk}
+    return {}
+
+
+def _rows(
+    source: str,
+    unit: Unit,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    narrowing: dict | None = None,
+) -> QuerySet:
+    """The source's rows of the period for ``unit`` (``narrowing`` when already known)."""
+    src = SOURCES[source]
+    qs = src.model()._default_manager.all()
+    start, end = (since, until)
+    if src.is_date:
+        start, end = since.astimezone(zone()).date(), until.astimezone(zone()).date()
+    qs = qs.filter(**{f"{src.time_field}__gte": start, f"{src.time_field}__lt": end})
+    return qs.filter(**(_narrowing(source, unit) if narrowing is None else narrowing))
 
 
 def _by_month(source: str, unit: Unit, months: list[dt.date], aggregates: dict) -> dict:
@@ -291,13 +301,15 @@ def _by_month(source: str, unit: Unit, months: list[dt.date], aggregates: dict) 
     from kefu.core.periods import month_bounds
 
     out = {}
+    narrowing = _narrowing(source, unit)  # the same for every month: read once
     for month in months:
         if source == "callfacts":
             from kefu.reports.facts import call_facts_ensure
 
             call_facts_ensure(month)
         since, until = month_bounds(month)
-        out[month] = _rows(source, unit, since, until).aggregate(**aggregates)
+        rows = _rows(source, unit, since, until, narrowing=narrowing)
+        out[month] = rows.aggregate(**aggregates)
     return out
 
 

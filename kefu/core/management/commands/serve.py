@@ -17,6 +17,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-worker", action="store_true", help="do not start the worker")
         parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="web processes sharing the one port (default 1; one per core uses them all)",
+        )
+        parser.add_argument(
+            "--reuse-port",
+            action="store_true",
+            help="with --processes: a SO_REUSEPORT socket per process instead of one shared",
+        )
 
     def handle(self, *args, **options):
         from waitress import serve
@@ -42,7 +53,21 @@ class Command(BaseCommand):
             self.stdout.write(f"  Demo users: {names}")
             self.stdout.write(f"  Demo password (all of them): {settings.DEMO_PASSWORD}")
         self.stdout.write(f"  Worker: {f'running (pid {worker.pid})' if worker else 'not started'}")
+        processes = max(1, options["processes"])
         try:
+            if processes > 1:
+                from kefu.core.webpool import serve_processes
+
+                self.stdout.write(f"  Web processes: {processes}")
+                serve_processes(
+                    application,
+                    host=settings.HOST,
+                    port=settings.PORT,
+                    processes=processes,
+                    threads=options["threads"],
+                    reuse_port=options["reuse_port"],
+                )
+                return
             serve(
                 application,
                 host=settings.HOST,
@@ -50,6 +75,7 @@ class Command(BaseCommand):
                 threads=options["threads"],
                 ident="kefu",
                 _quiet=True,
+                **settings.WAITRESS_PROXY,
             )
         finally:
             if worker is not None and worker.poll() is None:
