@@ -511,6 +511,11 @@ _TABLE += [
 ]
 
 PERMISSIONS: dict[str, Permission] = {p.code: p for p in _TABLE}
+# The same grants keyed by the role's code string, as ``user.role_codes`` holds them: the
+# check runs dozens of times a page (menus, buttons), so it avoids the enum per lookup.
+_GRANTS_BY_CODE: dict[str, dict[str, Scope]] = {
+    p.code: {r.value: scope for r, scope in p.grants.items()} for p in _TABLE
+}
 if len(PERMISSIONS) != len(_TABLE):  # pragma: no cover - guards the table itself
     raise RuntimeError("duplicate permission code in the permission table")
 
@@ -540,12 +545,12 @@ SYSTEM = SystemActor()
 
 def scope_of(user, code: str) -> Scope | None:
     """The widest scope any of the user's roles has for permission ``code``."""
-    permission = PERMISSIONS[code]
+    grants = _GRANTS_BY_CODE[code]
     if user is SYSTEM:
         return Scope.ALL
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    scopes = [permission.grants[r] for r in permission.grants if r in user.role_codes]
+    scopes = [grants[r] for r in user.role_codes if r in grants]
     return max(scopes) if scopes else None
 
 
