@@ -5,9 +5,10 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kefu.audit.selectors import audit_entries
+from kefu.core.pagination import PageNumberPagination
 
 router = Router(tags=["audit"])
 

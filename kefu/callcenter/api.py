@@ -9,14 +9,17 @@ from urllib.parse import unquote, unquote_plus
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kefu.callcenter import planning, selectors, services, stats
 from kefu.callcenter.api_schedule import router as schedule_router
 from kefu.callcenter.models import CallRecord, Hotline, ImportJob
+from kefu.core.pagination import PageNumberPagination
 from kefu.core.sheets import download, xlsx_bytes
+from kefu.core.uploads import check_upload
 from kefu.customers.masking import mask
 from kefu.errors import ValidationFailed, get_or_404
 from kefu.org.models import User
@@ -223,6 +226,7 @@ def import_create(
     mapping: Form[str] = "",
 ):
     check(request.user, "callcenter.import")
+    check_upload(file, "call_import")
     job = services.call_import_start(
         actor=request.user,
         file_name=file.name or "upload",
@@ -368,11 +372,17 @@ STAT_COLUMNS = (
 
 
 def stats_xlsx(report: stats.Report) -> bytes:
-    header = ["", *STAT_COLUMNS]
+    labels = stats.figure_labels(report.settings)
+    header = ["", *[labels[c] for c in STAT_COLUMNS]]
     rows = [[r.label, *[getattr(r, c) for c in STAT_COLUMNS]] for r in report.rows]
     rows.append([report.total.label, *[getattr(report.total, c) for c in STAT_COLUMNS]])
-    notes = [(k, v) for k, v in report.definitions.items()]
-    return xlsx_bytes([("stats", header, rows), ("definitions", ["figure", "definition"], notes)])
+    notes = stats.labelled_definitions(report)
+    return xlsx_bytes(
+        [
+            (_("Statistics"), header, rows),
+            (_("Definitions"), [_("Figure"), _("Definition")], notes),
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------- staffing
@@ -487,7 +497,9 @@ def hotline_update(request, hotline_id: int, payload: HotlinePatch):
         department=(
             services.UNCHANGED
             if payload.department_id is None
-            else _department(payload.department_id) if payload.department_id else None
+            else _department(payload.department_id)
+            if payload.department_id
+            else None
         ),
     )
 

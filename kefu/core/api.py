@@ -5,12 +5,13 @@
 import datetime as dt
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kefu import policy as policies
 from kefu.core.calendar_services import calendar_year_set, calendar_year_summary
 from kefu.core.models import Notification
 from kefu.core.notify import notifications_mark_read
+from kefu.core.pagination import PageNumberPagination
 from kefu.core.selectors import system_status
 from kefu.core.services import policy_set
 from kefu.errors import get_or_404

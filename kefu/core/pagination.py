@@ -9,9 +9,13 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-from ninja.pagination import PageNumberPagination
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 
 COUNT_CAP = 10_000
+# No list has a millionth page; a larger number (or 10**30) is refused with a 400 before
+# it reaches the database, where it overflowed the OFFSET (a 500 found by the fuzz test).
+MAX_PAGE = 1_000_000
 
 
 def capped_count(queryset, cap: int | None = None) -> int:
@@ -35,6 +39,14 @@ class CappedPaginator(Paginator):
     @cached_property
     def capped(self) -> bool:
         return self._counted > COUNT_CAP
+
+
+class PageNumberPagination(NinjaPageNumberPagination):
+    """django-ninja page numbers with the page number bounded (issue 10, fuzzed API)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
 
 class CappedPageNumberPagination(PageNumberPagination):

@@ -9,9 +9,11 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from kefu.core.pagination import PageNumberPagination
+from kefu.core.uploads import check_upload
 from kefu.customers import imports, selectors, services
 from kefu.customers.models import (
     BlacklistEntry,
@@ -453,6 +455,7 @@ def import_customers(
 ):
     department = _department(department_id)
     check(request.user, "customer.import", department=department)
+    check_upload(file, "customer_import")
     headers, rows = imports.read_table(file.name, file.read())
     report = imports.validate_rows(headers, rows)
     body = {

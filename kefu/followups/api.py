@@ -7,8 +7,9 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from kefu.core.pagination import PageNumberPagination
 from kefu.core.sheets import download
 from kefu.customers.models import Customer
 from kefu.errors import ValidationFailed, get_or_404

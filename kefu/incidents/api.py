@@ -5,8 +5,9 @@ table, inspections and hazards (R-INC-1 to R-INC-7)."""
 # models from these annotations at run time.
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from kefu.core.pagination import PageNumberPagination
 from kefu.customers.models import Customer
 from kefu.errors import NotFound, get_or_404
 from kefu.incidents import selectors, services

@@ -4,8 +4,9 @@
 # models from these annotations at run time.
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from kefu.core.pagination import PageNumberPagination
 from kefu.errors import get_or_404
 from kefu.org import selectors, services
 from kefu.org.models import Department, Position, User

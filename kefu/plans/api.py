@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from kefu.core.pagination import PageNumberPagination
 from kefu.customers.models import Customer, CustomerClass
 from kefu.errors import ValidationFailed, get_or_404
 from kefu.org.models import Department, User

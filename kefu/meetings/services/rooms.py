@@ -39,6 +39,10 @@ def _clean(room: Room) -> None:
             _("An executive-floor room is looked after by dedicated staff: name its attendant."),
         )
     room.floor = (room.floor or "").strip()[:60]
+    room.notes = (room.notes or "").strip()
+    if not isinstance(room.is_active, bool):
+        # An explicit null in a PATCH body (a 500 found by the API fuzz test, issue 10).
+        raise ValidationFailed.on("is_active", _("Say whether the room is open for booking."))
 
 
 @transaction.atomic
