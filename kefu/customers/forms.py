@@ -141,3 +141,11 @@ class ImportForm(forms.Form):
     good_rows_only = forms.BooleanField(
         label=_("Import the good rows even if some rows are bad"), required=False
     )
+
+    def clean_file(self):
+        """Size and type of the upload (docs/reliability.md, Web security)."""
+        from kefu.core.uploads import form_check
+
+        upload = self.cleaned_data["file"]
+        form_check(upload, "customer_import")
+        return upload
