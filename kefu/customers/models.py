@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -38,7 +39,8 @@ class CustomerClass(models.TextChoices):
 
     POTENTIAL = "potential", _("Potential customer")
     INTENDED = "intended", _("Intended customer")
-    OWNER = "owner", _("Owner")
+    # A context of its own: followups says "Owner" of the person responsible (负责人).
+    OWNER = "owner", pgettext_lazy("customer class", "Owner")
 
 
 class FirstGrade(models.TextChoices):

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.core.sheets import xlsx_bytes
 from kefu.followups.models import FollowUp, MysteryProgramme, Status, Survey, SurveyResponse
@@ -59,7 +60,14 @@ def followups_overdue(
 
 
 def overdue_xlsx(tasks: list[FollowUp]) -> bytes:
-    header = [_("Kind"), _("Customer"), _("Owner"), _("Due on"), _("Days overdue"), _("Attempt")]
+    header = [
+        _("Kind"),
+        _("Customer"),
+        pgettext("person responsible", "Owner"),
+        _("Due on"),
+        _("Days overdue"),
+        _("Attempt"),
+    ]
     rows = (
         [
             t.get_kind_display(),
@@ -78,7 +86,7 @@ def campaign_xlsx(campaign) -> bytes:
     header = [
         _("Customer"),
         _("Grade"),
-        _("Owner"),
+        pgettext("person responsible", "Owner"),
         _("Status"),
         _("Reached"),
         _("Next year's demand plan"),

@@ -449,6 +449,10 @@ def followup_record(
     customer raised becomes a ticket linked to the task in the same step. A
     complaint callback is recorded on the complaint too (R-TIC-7), so it can close.
     """
+    if followup.ticket_id is not None:
+        # The complaint first, then its task: the ticket page takes the locks in this
+        # order too (ticket_record_callback), so the two pages never deadlock.
+        Ticket.objects.select_for_update(of=("self",)).filter(pk=followup.ticket_id).first()
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     check(actor, "followup.record", department=followup.department)
     if followup.status != Status.PLANNED:
@@ -478,6 +482,8 @@ def followup_record(
     if followup.kind == Kind.COMPLAINT_CALLBACK:
         from kefu.tickets.services import ticket_record_callback
 
+        # One callback record per complaint callback (R-TIC-7, R-FUP-2): the complaint is
+        # recorded here, and refuses (409) a callback already recorded on its own page.
         ticket_record_callback(
             actor=actor,
             ticket=followup.ticket,
@@ -485,6 +491,7 @@ def followup_record(
             reached=bool(reached),
             satisfaction=satisfaction,
             note=notes,
+            followup=followup,
         )
     fields = ["status", "reached", "satisfaction", "notes", "done_at", "done_by"]
     if issue:
@@ -497,6 +504,7 @@ def followup_record(
             description=issue,
             customer=followup.customer,
             phone="" if followup.customer_id else followup.ticket.phone,
+            raised_in=followup,  # not a repeat contact by the customer (R-TIC-4)
         )
         fields.append("issue_ticket")
     followup.status = Status.DONE if reached else Status.UNREACHED

@@ -52,6 +52,9 @@ def task_list(request):
             "statuses": Status.choices,
             "today": timezone.localdate(),
             "can_supervise": allowed(request.user, "followup.supervise"),
+            # The surveys page answers only survey builders and phone surveyors (no 403 link).
+            "can_surveys": allowed(request.user, "followup.survey_manage")
+            or allowed(request.user, "followup.survey_phone"),
         },
     )
 
@@ -82,7 +85,9 @@ def task_detail(request, followup_id: int):
         {
             "task": task,
             "form": form,
+            # R-FUP-2: a complaint callback already recorded on the ticket is not offered again.
             "can_record": task.status == Status.PLANNED
+            and not (task.ticket_id and task.ticket.callback_at)
             and allowed(request.user, "followup.record"),
             "history": FollowUp.objects.filter(
                 kind=task.kind,
@@ -164,7 +169,9 @@ def campaign_detail(request, campaign_id: int):
 
 @login_required
 def survey_list(request):
-    check(request.user, "followup.survey_phone")
+    # Those who build surveys (followup.survey_manage) see the list too, not only callers.
+    if not allowed(request.user, "followup.survey_manage"):
+        check(request.user, "followup.survey_phone")
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         survey = apply_service(

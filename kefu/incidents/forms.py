@@ -25,6 +25,11 @@ def _people():
     return User.objects.filter(is_active=True).order_by("full_name", "username")
 
 
+# Bounds of the columns behind the form's numbers (a larger value would 500 on PostgreSQL).
+SMALL_MAX = 32767  # PositiveSmallIntegerField
+ID_MAX = 2**31 - 1  # a row id
+
+
 class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.display_name
@@ -44,7 +49,10 @@ class ReportForm(forms.Form):
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    injured_count = forms.IntegerField(label=_("People hurt"), min_value=0, initial=0)
+    # The column is a PositiveSmallIntegerField: a larger number is a clear form error.
+    injured_count = forms.IntegerField(
+        label=_("People hurt"), min_value=0, max_value=SMALL_MAX, initial=0
+    )
     injuries = forms.CharField(
         label=_("Injuries"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -108,7 +116,7 @@ class HoldForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    person = forms.IntegerField(widget=forms.HiddenInput)
+    person = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
     attendance = forms.ChoiceField(
         label=_("Attendance"), choices=[c for c in Attendance.choices if c[0] != "invited"]
     )
@@ -137,9 +145,16 @@ class SanctionForm(forms.Form):
         label=_("Answers as"), choices=[("", "—"), *PartyRole.choices], required=False
     )
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
-    fine_yuan = forms.DecimalField(label=_("Fine (yuan)"), initial=0, required=False)
+    fine_yuan = forms.DecimalField(
+        label=_("Fine (yuan)"),
+        initial=0,
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+    )
     deposit_percent = forms.IntegerField(label=_("Risk deposit deducted (%)"), initial=0,
-                                         required=False)  # fmt: skip
+                                         required=False, min_value=0, max_value=100)  # fmt: skip
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -153,8 +168,12 @@ class RuleForm(forms.Form):
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     role = forms.ChoiceField(label=_("Answers as"), choices=PartyRole.choices)
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
-    fine_yuan = forms.DecimalField(label=_("Fine (yuan)"), initial=0)
-    deposit_percent = forms.IntegerField(label=_("Risk deposit deducted (%)"), initial=0)
+    fine_yuan = forms.DecimalField(
+        label=_("Fine (yuan)"), initial=0, min_value=0, max_digits=10, decimal_places=2
+    )
+    deposit_percent = forms.IntegerField(
+        label=_("Risk deposit deducted (%)"), initial=0, min_value=0, max_value=100
+    )
     note = forms.CharField(label=_("Rule note"), max_length=300, required=False)
 
 

@@ -108,6 +108,8 @@ def incident_detail(request, incident_id: int):
             "title": incident.number,
             "steps": list(incident.steps.select_related("person", "done_by")),
             "parties": list(incident.parties.select_related("person")),
+            # A person's sanction record opens for sanction.view or oneself (no 403 link).
+            "may_see_sanctions": allowed(request.user, "sanction.view"),
             "updates": list(incident.updates.select_related("author")),
             "investigation": investigation,
             "attendees": attendees,

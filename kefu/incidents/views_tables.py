@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.core.forms import apply_service
-from kefu.errors import DomainError, get_or_404
+from kefu.errors import DomainError, PermissionDenied, get_or_404
 from kefu.incidents import forms as f
 from kefu.incidents import selectors, services
-from kefu.incidents.models import Hazard, Inspection, SanctionRule, Site
+from kefu.incidents.models import Hazard, HazardStatus, Inspection, SanctionRule, Site
 from kefu.org.permissions import allowed, check
 
 
@@ -133,10 +134,42 @@ def site_new(request):
     return redirect("incidents:inspections")
 
 
+def _hazard_page(request, hazard: Hazard):
+    """R-INC-7: one hazard and its rectification form, for the person assigned to fix it.
+
+    The assignee (a technician, an operator) may lack ``inspection.view``; the notice
+    telling them to rectify links here, so they can record the fix themselves.
+    """
+    user = request.user
+    if user.pk != hazard.assignee_id and not allowed(user, "inspection.view"):
+        raise PermissionDenied(
+            message=_("Only the person assigned or an inspector may see this hazard."),
+            permission="inspection.view",
+        )
+    return render(
+        request,
+        "incidents/hazard.html",
+        {
+            "hazard": hazard,
+            "can_rectify": hazard.status == HazardStatus.ASSIGNED
+            and (user.pk == hazard.assignee_id or allowed(user, "inspection.record")),
+            "can_see_all": allowed(user, "inspection.view"),
+            "today": timezone.localdate(),
+            "title": _("Hazard to rectify"),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hazard_action(request, hazard_id: int, action: str):
-    hazard = get_or_404(Hazard.objects.select_related("site"), pk=hazard_id)
+    hazard = get_or_404(
+        Hazard.objects.select_related("site", "assignee", "inspection__inspector"), pk=hazard_id
+    )
+    if request.method == "GET":
+        if action != "rectify":
+            raise Http404
+        return _hazard_page(request, hazard)
     try:
         if action == "assign":
             check(request.user, "inspection.record")
@@ -155,4 +188,6 @@ def hazard_action(request, hazard_id: int, action: str):
         if exc.status in (401, 403):
             raise
         messages.error(request, exc.message)
+    if request.POST.get("next") == "hazard" or not allowed(request.user, "inspection.view"):
+        return redirect("incidents:hazard", hazard.pk, "rectify")
     return redirect("incidents:inspections")

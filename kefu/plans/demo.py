@@ -39,7 +39,7 @@ def _user(username: str) -> User | None:
 
 def load_plans(rng: random.Random) -> None:
     marketing = Department.objects.filter(code="marketing").first()
-    marketer, collector = _user("marketing"), _user("collector")
+    marketer = _user("marketing")
     supervisor, director, gm = _user("cs_supervisor"), _user("director"), _user("gm")
     if not all((marketing, marketer, supervisor, director, gm)):
         return
@@ -83,7 +83,9 @@ def load_plans(rng: random.Random) -> None:
     services.plan_submit(actor=marketer, version=version)
     approve_all(version)
     services.plan_assign_team(actor=SYSTEM, plan=plan, team=marketing, lead=marketer)
-    owner = collector or marketer
+    # R-PLN-4: a checkpoint's owner follows it on the plan's page, so needs plan.view;
+    # the information collector (no plan.view) is no owner.
+    owner = marketer
     for title, days in (("签订供货合同", -20), ("首批货物交付", -3), ("首笔回款到账", 25)):
         point = services.checkpoint_add(
             actor=SYSTEM,

@@ -62,26 +62,49 @@ class TermsForm(forms.Form):
         return data
 
 
+class CustomerChoiceField(forms.ModelChoiceField):
+    """A customer shown by name (and masked phone), never by its database id."""
+
+    def label_from_instance(self, obj):
+        from kefu.customers.masking import mask
+
+        phone = mask("phone", obj.phone)
+        return f"{obj.name}（{phone}）" if phone else obj.name
+
+
 class PlanForm(TermsForm):
-    # A number, not a list of every customer: the archive holds millions (R-CUS-9). The
-    # customer page's "draft a plan" button fills it in.
-    customer = forms.ModelChoiceField(
-        label=_("Customer number"),
+    # R-PLN-1: a plan is drafted for one customer, chosen by name. Not a list of every
+    # customer (the archive holds millions, R-CUS-9): the customer page's "draft a plan"
+    # button fills it in, or the page's search lists the matches to choose from.
+    customer = CustomerChoiceField(
+        label=_("Customer"),
         queryset=Customer.objects.none(),
-        widget=forms.NumberInput,
-        help_text=_("The number shown on the customer's page; start from that page."),
+        empty_label=None,
+        help_text=_("Start from the customer's page, or find the customer by name or phone above."),
     )
     title = forms.CharField(label=_("Plan title"), max_length=200)
     field_order = ["customer", "title"]
 
-    def __init__(self, *args, user=None, **kwargs):
-        from kefu.customers.selectors import customers_visible
+    def __init__(self, *args, user=None, query: str = "", **kwargs):
+        from kefu.customers.selectors import customer_search, customers_visible
 
         super().__init__(*args, **kwargs)
-        if user is not None:
-            self.fields["customer"].queryset = customers_visible(user).filter(
-                merged_into__isnull=True
-            )
+        if user is None:
+            return
+        visible = customers_visible(user).filter(merged_into__isnull=True)
+        # Validation checks against every customer the user may see; the choices shown are
+        # only the one chosen (read-only) or the matches of the search.
+        self.fields["customer"].queryset = visible
+        chosen = self.data.get("customer") if self.is_bound else self.initial.get("customer")
+        shown = visible.none()
+        if chosen and str(chosen).isdigit():
+            shown = visible.filter(pk=int(chosen))
+        elif query.strip():
+            shown = customer_search(user, query)[:20]
+        self.fields["customer"].widget.choices = [
+            (c.pk, self.fields["customer"].label_from_instance(c)) for c in shown
+        ]
+        self.chosen = shown.first() if chosen else None
 
 
 class ChangeForm(TermsForm):
@@ -128,9 +151,15 @@ class CheckpointForm(forms.Form):
     def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
         if team is not None:
+            from kefu.org.permissions import PERMISSIONS
+
+            # R-PLN-4: only who may open the plan (plan.view) can follow its checkpoint.
+            viewers = [role.value for role in PERMISSIONS["plan.view"].grants]
             self.fields["owner"].queryset = User.objects.filter(
-                is_active=True, department__path__startswith=team.path
-            )
+                is_active=True,
+                department__path__startswith=team.path,
+                role_rows__role__in=viewers,
+            ).distinct()
 
 
 class ThresholdForm(forms.Form):

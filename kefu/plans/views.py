@@ -75,8 +75,12 @@ def plan_list(request):
 @login_required
 def plan_new(request):
     check(request.user, "plan.draft")
+    query = (request.GET.get("q") or "").strip()[:100]
     form = PlanForm(
-        request.POST or None, initial={"customer": request.GET.get("customer")}, user=request.user
+        request.POST or None,
+        initial={"customer": request.GET.get("customer")},
+        user=request.user,
+        query=query,
     )
     if request.method == "POST" and form.is_valid():
         plan = apply_service(
@@ -94,8 +98,8 @@ def plan_new(request):
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "form.html",
-        {"form": form, "title": _("New business operation plan")},
+        "plans/new.html",
+        {"form": form, "query": query, "title": _("New business operation plan")},
         status=status,
     )
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
 
 from django.utils import timezone
 
@@ -46,6 +49,39 @@ WEIGHTS = {
 }
 
 
+def _stamped_models():
+    """Rows a ticket step writes whose time comes from a field default, not from the code."""
+    from kefu.core.models import Notification
+    from kefu.customers.models import TimelineEvent
+    from kefu.followups.models import FollowUp
+    from kefu.tickets.models import Handoff, TicketEvent
+
+    return [
+        (TicketEvent, "at"),
+        (Handoff, "created_at"),
+        (TimelineEvent, "at"),
+        (FollowUp, "created_at"),
+        (Notification, "created_at"),
+    ]
+
+
+@contextmanager
+def simulated_clock(at: dt.datetime) -> Iterator[None]:
+    """Run one step of a demo ticket's life as if it happened at ``at``.
+
+    The services read the time with ``timezone.now()``; here it answers ``at``, so the
+    ticket's times and its history (TicketEvent) carry the ticket's own simulated time,
+    not the load time. Rows whose time is a field default (the customer timeline,
+    notifications, hand-off forms) are restamped afterwards: anything written since
+    the step began (all earlier demo rows lie in the past) is moved to ``at``.
+    """
+    began = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        yield
+    for model, field in _stamped_models():
+        model.objects.filter(**{f"{field}__gte": began}).update(**{field: at})
+
+
 def load_tickets(rng: random.Random, count: int = 300) -> None:
     agents = list(User.objects.filter(role_rows__role=Role.AGENT, is_active=True))
     customers = list(Customer.objects.filter(merged_into__isnull=True).order_by("pk")[:400])
@@ -58,57 +94,102 @@ def load_tickets(rng: random.Random, count: int = 300) -> None:
     categories = list(ComplaintCategory.objects.filter(parent__isnull=False))
     kinds = [k for k, w in WEIGHTS.items() for _ in range(w)]
     now = timezone.now()
-    for _n in range(count):
+    # Recorded in the order they happened, so a repeat contact (R-TIC-4) follows its original.
+    times = sorted(
+        now - dt.timedelta(days=rng.uniform(0, 28), minutes=rng.randint(0, 600))
+        for _n in range(count)
+    )
+    for at in times:
         kind = rng.choice(kinds)
         agent = rng.choice(agents)
         customer = rng.choice(customers)
-        at = now - dt.timedelta(days=rng.uniform(0, 28), minutes=rng.randint(0, 600))
         text = rng.choice(TEXTS[kind])
         quick = kind == "inquiry" and rng.random() < 0.7
-        ticket = services.ticket_create(
-            actor=agent,
-            kind=kind,
-            channel=rng.choice(["phone"] * 6 + ["web", "walk_in", "store", "email"]),
-            description=f"{customer.name}：{text}",
-            title=text,
-            customer=customer,
-            category=rng.choice(categories) if kind == "complaint" and categories else None,
-            priority=rng.choice(["normal"] * 6 + ["high", "low", "urgent"]),
-            resolve_now=quick,
-            resolution="已当场答复客户" if quick else "",
-            now=at,
-        )
+        with simulated_clock(at):
+            ticket = services.ticket_create(
+                actor=agent,
+                kind=kind,
+                channel=rng.choice(["phone"] * 6 + ["web", "walk_in", "store", "email"]),
+                description=f"{customer.name}：{text}",
+                title=text,
+                customer=customer,
+                category=rng.choice(categories) if kind == "complaint" and categories else None,
+                priority=rng.choice(["normal"] * 6 + ["high", "low", "urgent"]),
+                resolve_now=quick,
+                resolution="已当场答复客户" if quick else "",
+                now=at,
+            )
         if quick or engineering is None or tech is None:
             continue
         roll = rng.random()
         if roll < 0.25:
             continue  # still open with the first responder
-        due = now + dt.timedelta(days=2)
-        handoff = services.ticket_handoff(
-            actor=agent, ticket=ticket, version=None, to_department=engineering,
-            what=f"请处理：{text}", why="属技术服务部职责", due_by=due,
-        )  # fmt: skip
+
+        def step(hours: float) -> dt.datetime:
+            # Each later step a little after the one before, never beyond the load time.
+            nonlocal at
+            at = min(at + dt.timedelta(hours=hours), now - dt.timedelta(minutes=1))
+            return at
+
+        with simulated_clock(step(0.2)):
+            handoff = services.ticket_handoff(
+                actor=agent, ticket=ticket, version=None, to_department=engineering,
+                what=f"请处理：{text}", why="属技术服务部职责",
+                due_by=at + dt.timedelta(days=2),
+            )  # fmt: skip
         if roll < 0.32 and office is not None:
-            services.handoff_reject(actor=tech, handoff=handoff, version=None, reason="不属本部门")
+            with simulated_clock(step(rng.uniform(0.5, 4))):
+                services.handoff_reject(
+                    actor=tech, handoff=handoff, version=None, reason="不属本部门"
+                )
             if roll < 0.29:
-                services.ticket_arbitrate(
-                    actor=office, ticket=ticket, version=None, department=engineering, owner=tech,
-                    decision="设施设备问题由技术服务部负责",
-                )  # fmt: skip
+                with simulated_clock(step(rng.uniform(1, 8))):
+                    services.ticket_arbitrate(
+                        actor=office, ticket=ticket, version=None, department=engineering,
+                        owner=tech, decision="设施设备问题由技术服务部负责",
+                    )  # fmt: skip
             continue
-        services.handoff_accept(actor=tech, handoff=handoff, version=None)
+        with simulated_clock(step(rng.uniform(0.2, 3))):
+            services.handoff_accept(actor=tech, handoff=handoff, version=None)
         if roll < 0.45:
             continue
-        ticket = services.ticket_resolve(
-            actor=tech, ticket=ticket, version=None, resolution="已上门处理完毕"
-        )
+        with simulated_clock(step(rng.uniform(1, 30))):
+            ticket = services.ticket_resolve(
+                actor=tech, ticket=ticket, version=None, resolution="已上门处理完毕"
+            )
         if kind == "complaint":
             if roll < 0.6 or supervisor is None:
                 continue
-            services.ticket_record_callback(
-                actor=supervisor, ticket=ticket, version=None, reached=True,
-                satisfaction=rng.choice([3, 4, 4, 5, 5]), note="客户对处理结果表示认可",
-            )  # fmt: skip
+            with simulated_clock(step(rng.uniform(4, 48))):
+                services.ticket_record_callback(
+                    actor=supervisor, ticket=ticket, version=None, reached=True,
+                    satisfaction=rng.choice([3, 4, 4, 5, 5]), note="客户对处理结果表示认可",
+                )  # fmt: skip
         if roll < 0.8:
-            services.ticket_close(actor=tech, ticket=ticket, version=None)
+            with simulated_clock(step(rng.uniform(0.5, 24))):
+                services.ticket_close(actor=tech, ticket=ticket, version=None)
+    _check_time_limits_as_the_worker_would(now)
+
+
+def _check_time_limits_as_the_worker_would(now: dt.datetime) -> None:
+    """R-TIC-6: the worker checks every few minutes, so a breach is found when the limit
+    passes; the demo checks once, at load time, and dates each breach's history lines
+    (missed, escalated) at the due time that was missed."""
+    from kefu.tickets.models import EventKind, TicketEvent
+
     services.tickets_check_time_limits(now=now)
+    found = TicketEvent.objects.filter(
+        kind__in=[EventKind.BREACH, EventKind.ESCALATED], at__gte=now
+    ).select_related("ticket")
+    by_ticket: dict[int, list[TicketEvent]] = {}
+    for event in found.order_by("pk"):
+        by_ticket.setdefault(event.ticket_id, []).append(event)
+    for events in by_ticket.values():
+        ticket = events[0].ticket
+        # The response limit is checked first, then the resolution limit: one pair each.
+        missed = [ticket.response_due] if ticket.response_breached else []
+        missed += [ticket.resolution_due] if ticket.resolution_breached else []
+        pairs = [events[i : i + 2] for i in range(0, len(events), 2)]
+        for pair, due in zip(pairs, missed, strict=False):
+            if due is not None and due < now:
+                TicketEvent.objects.filter(pk__in=[e.pk for e in pair]).update(at=due)

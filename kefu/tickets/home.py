@@ -41,7 +41,8 @@ def panel(request) -> dict | None:
         "mine_overdue": mine["overdue"],
         "first": first,
         "department": department,
-        "forms": forms,
+        # The hand-off page answers only who works tickets (no link to a 403).
+        "forms": forms if allowed(user, "ticket.work") else None,
         "latest": list(latest),
         "arbitration": Ticket.objects.filter(state=State.ARBITRATION).count()
         if allowed(user, "ticket.arbitrate")

@@ -92,6 +92,8 @@ def queue(request):
             "states": State.choices,
             "channels": Channel.choices,
             "filters": request.GET,
+            # Only who may record a contact sees the button (no link to a 403).
+            "can_record": allowed(request.user, "ticket.create"),
         },
     )
 
@@ -199,7 +201,16 @@ def _detail_context(request, ticket, **forms):
         "can_work": can_work and ticket.state != State.CLOSED,
         "can_answer": can_answer,
         "can_arbitrate": ticket.state == State.ARBITRATION and allowed(user, "ticket.arbitrate"),
-        "can_callback": ticket.state == State.CALLBACK and allowed(user, "ticket.callback"),
+        # R-TIC-7, R-FUP-2: one callback per resolution; once recorded (here or on the
+        # follow-up page) the form gives way to the result.
+        "can_callback": ticket.state == State.CALLBACK
+        and ticket.callback_at is None
+        and allowed(user, "ticket.callback"),
+        "raised_in": ticket.raised_in_followups.select_related("ticket").first(),
+        "may_see_followups": allowed(user, "followup.view"),
+        # The customer's name links to their page only for who may open it (no 403 link).
+        "may_open_customer": ticket.customer_id is not None
+        and _may(user, lambda: check(user, "customer.view", department=ticket.customer.department)),
         "can_charge": ticket.kind == Kind.SERVICE_REQUEST and allowed(user, "ticket.charge"),
         "next_states": next_states,
         "can_resolve": State.RESOLVED in allowed_next(ticket.kind, ticket.state),
@@ -318,6 +329,12 @@ def act(request, ticket_id: int, action: str):
         return redirect("tickets:detail", ticket_id=ticket.pk)
     if form is not None:
         done = apply_service(form, calls[action])
+        if done is None and action == "callback" and not form.errors.keys() - {"__all__"}:
+            # A refusal of the whole callback (R-FUP-2: already recorded, maybe on the
+            # follow-up page) is told on the ticket page, whose form is then gone.
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            return redirect("tickets:detail", ticket_id=ticket.pk)
         if done is None:
             return render(
                 request, "tickets/detail.html",

@@ -151,7 +151,8 @@ def test_r_fup_2_marks_a_task_done_when_the_callback_was_recorded_on_the_ticket(
     ticket_services.ticket_record_callback(
         actor=supervisor, ticket=ticket, version=None, reached=True, satisfaction=4, note="好"
     )
-    assert complaint_callbacks_sync()["closed"] == 1
+    # Done at once, in the same step: the worker's pass finds nothing left to close.
+    assert complaint_callbacks_sync()["closed"] == 0
     task.refresh_from_db()
     assert (task.status, task.satisfaction) == (Status.DONE, 4)
 
@@ -183,3 +184,113 @@ def test_r_fup_2_calls_back_a_caller_without_a_record_showing_their_number_maske
         issue="要求更换维修人员",
     )
     assert done.issue_ticket.phone == "13912345678" and done.issue_ticket.customer is None
+
+
+def test_r_fup_2_a_callback_recorded_on_the_follow_up_moves_the_ticket_on_not_recorded_twice(
+    web,
+):
+    """R-TIC-7, R-FUP-2: one callback per complaint, whichever page records it; the second
+    attempt (ticket page, follow-up page) is refused and the first result stands."""
+    ticket = complaint_awaiting_callback()
+    task = complaint_callback_plan(ticket=ticket)
+    client = web(Role.CS_SUPERVISOR, department=ticket.department)
+    answer = client.post(
+        f"/followups/{task.pk}/", {"reached": "1", "satisfaction": "2", "notes": "仍不满意"}
+    )
+    assert answer.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.callback_satisfaction, ticket.callback_by) == (2, client.user)
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'id="callback"' not in page  # the "record the callback" form is gone
+    assert 'id="ticket-state">待回访<' not in page and 'id="callback-recorded"' in page
+    again = client.post(
+        f"/tickets/{ticket.pk}/callback/",
+        {"version": ticket.version, "reached": "on", "satisfaction": "5", "note": "很满意"},
+        follow=True,
+    )
+    told = again.content.decode()
+    assert "不会重复登记" in told or "not recorded twice" in told
+    ticket.refresh_from_db()
+    task.refresh_from_db()
+    assert (ticket.callback_satisfaction, task.satisfaction, task.status) == (2, 2, Status.DONE)
+    with pytest.raises(Conflict) as refused:
+        ticket_services.ticket_record_callback(
+            actor=client.user, ticket=ticket, version=ticket.version, reached=True,
+            satisfaction=5, note="很满意",
+        )  # fmt: skip
+    assert refused.value.status == 409
+    assert "不会重复登记" in refused.value.message or "not recorded twice" in refused.value.message
+    assert ticket.events.filter(kind="callback").count() == 1
+
+
+def test_r_fup_2_a_callback_recorded_on_the_ticket_closes_its_follow_up_task():
+    """R-TIC-7, R-FUP-2: the ticket page records through the callback task, so the follow-up
+    page shows it done and cannot record it again."""
+    ticket = complaint_awaiting_callback()
+    task = complaint_callback_plan(ticket=ticket)
+    supervisor = factories.user(Role.CS_SUPERVISOR)
+    ticket = ticket_services.ticket_record_callback(
+        actor=supervisor, ticket=ticket, version=ticket.version, reached=True, satisfaction=4,
+        note="满意",
+    )  # fmt: skip
+    task.refresh_from_db()
+    assert (task.status, task.satisfaction, task.done_by) == (Status.DONE, 4, supervisor)
+    assert FollowUp.objects.filter(ticket=ticket, kind=Kind.COMPLAINT_CALLBACK).count() == 1
+    with pytest.raises(Conflict):
+        followup_record(actor=supervisor, followup=task, reached=True, satisfaction=5, notes="再次")
+    ticket.refresh_from_db()
+    assert ticket.callback_satisfaction == 4
+
+
+def test_r_fup_2_an_unreached_callback_on_the_ticket_plans_the_retry_like_the_follow_up_page():
+    ticket = complaint_awaiting_callback()
+    task = complaint_callback_plan(ticket=ticket)
+    supervisor = factories.user(Role.CS_SUPERVISOR)
+    ticket = ticket_services.ticket_record_callback(
+        actor=supervisor, ticket=ticket, version=ticket.version, reached=False,
+        satisfaction=None, note="无人接听",
+    )  # fmt: skip
+    task.refresh_from_db()
+    assert task.status == Status.UNREACHED
+    retry = FollowUp.objects.get(retry_of=task)
+    assert retry.status == Status.PLANNED and ticket.callback_at is None
+
+
+def test_r_tic_4_an_issue_raised_during_a_callback_is_no_repeat_contact(web):
+    """R-TIC-4: we called the customer; the issue they raise is linked to the callback and
+    the complaint, and neither counted as a repeat contact nor noted as "called again"."""
+    ticket = complaint_awaiting_callback()
+    task = complaint_callback_plan(ticket=ticket)
+    supervisor = factories.user(Role.CS_SUPERVISOR, department=ticket.department)
+    done = followup_record(
+        actor=supervisor, followup=task, reached=True, satisfaction=3, notes="基本满意",
+        issue="客户另反映楼道灯不亮",
+    )  # fmt: skip
+    ticket.refresh_from_db()
+    new = done.issue_ticket
+    assert ticket.repeat_contacts == 0 and new.repeat_of is None
+    assert not ticket.events.filter(kind="repeat").exists()
+    assert ticket.events.filter(kind="comment", note__contains=new.number).exists()
+    page = web(user=supervisor).get(f"/tickets/{new.pk}/").content.decode()
+    assert 'id="raised-in"' in page and ticket.number in page
+    assert "重复来电" not in web(user=supervisor).get(f"/tickets/{ticket.pk}/").content.decode()
+
+
+def test_r_fup_2_the_api_refuses_a_second_callback_with_409_and_keeps_the_first(api):
+    """R-TIC-7, R-FUP-2: recorded on the follow-up, the ticket's callback endpoint says 409."""
+    ticket = complaint_awaiting_callback()
+    task = complaint_callback_plan(ticket=ticket)
+    client = api(Role.CS_SUPERVISOR, department=ticket.department)
+    first = client.post(
+        f"followups/tasks/{task.pk}/result",
+        {"reached": True, "satisfaction": 2, "notes": "仍不满意"},
+    )
+    assert first.status_code == 200, first.content
+    ticket.refresh_from_db()
+    second = client.post(
+        f"tickets/{ticket.pk}/callback",
+        {"version": ticket.version, "reached": True, "satisfaction": 5, "note": "很满意"},
+    )
+    assert second.status_code == 409
+    ticket.refresh_from_db()
+    assert ticket.callback_satisfaction == 2

@@ -11,6 +11,7 @@ from kefu.followups.models import Campaign, FollowUp, Status
 from kefu.followups.services import followup_record, followups_generate
 from kefu.org.permissions import SYSTEM
 from kefu.org.roles import Role
+from tests import factories
 from tests.followups.factories import delivered_contract, managed_customer
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,21 @@ def test_r_fup_6_refuses_demand_fields_on_other_tasks_and_a_second_campaign(web,
     response = client.post("/followups/campaigns/", {"year": "2027", "grades": ["A"]})
     assert response.status_code == 400 and "2027" in response.content.decode()
     assert web(Role.AGENT).get("/followups/campaigns/").status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.GM, Role.BUSINESS_SUPERVISOR, Role.MARKETING, Role.AUDITOR])
+def test_the_follow_up_list_links_surveys_only_for_who_may_open_them(web, role):
+    """R-FUP-3: the surveys page is 403 for these roles, so its tab is not shown to them."""
+    client = web(role, department=factories.department())
+    page = client.get("/followups/")
+    assert page.status_code == 200
+    assert 'href="/followups/surveys/"' not in page.content.decode()
+    assert client.get("/followups/surveys/").status_code == 403
+    supervisor = web(Role.CS_SUPERVISOR).get("/followups/").content.decode()
+    assert 'href="/followups/surveys/"' in supervisor
+
+
+def test_follow_up_pages_say_owner_as_the_person_responsible_not_the_property_owner(web):
+    """The customers catalog's "Owner" (业主, a customer class) does not leak into follow-ups."""
+    page = web(Role.CS_SUPERVISOR).get("/followups/").content.decode()
+    assert "<th>负责人</th>" in page and "业主" not in page

@@ -105,3 +105,54 @@ def test_it_refuses_inspections_by_other_roles_and_duplicate_sites(inspector):
     services.site_create(actor=inspector, name="锅炉房")
     with pytest.raises(Conflict):
         services.site_create(actor=inspector, name="锅炉房")
+
+
+def test_r_inc_7_the_assignee_follows_the_notice_to_a_page_where_they_record_the_fix(
+    inspector, web
+):
+    """R-INC-7: a technician told to rectify a hazard (without inspection.view) can open the
+    notice's link and record the fix there; the inspections page stays closed to them."""
+    from kefu.core.models import Notification
+
+    site = services.site_create(actor=inspector, name="5号楼水泵房")
+    hazard = _visit(inspector, site, "水泵漏水").hazards.get()
+    client = web(Role.TECH_SERVICE)
+    worker = client.user
+    services.hazard_assign(
+        actor=inspector,
+        hazard=hazard,
+        assignee=worker,
+        deadline=timezone.localdate() + dt.timedelta(days=2),
+    )
+    notice = Notification.objects.get(user=worker)
+    assert client.get("/incidents/inspections/").status_code == 403
+    page = client.get(notice.url)
+    assert page.status_code == 200 and "水泵漏水" in page.content.decode()
+    assert notice.url == f"/incidents/hazards/{hazard.pk}/rectify/"
+    done = client.post(notice.url, {"note": "已更换密封圈", "next": "hazard"})
+    assert done.status_code == 302 and done.url == notice.url
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.rectified_note) == (HazardStatus.RECTIFIED, "已更换密封圈")
+    after = client.get(done.url).content.decode()
+    assert "已更换密封圈" in after and "已整改" in after
+    # Another technician, not assigned, may not open it.
+    assert web(Role.TECH_SERVICE).get(notice.url).status_code == 403
+
+
+def test_r_inc_7_an_overdue_hazard_reminder_takes_the_assignee_to_their_own_page(inspector):
+    from kefu.core.models import Notification
+    from kefu.incidents.services.reminders import incident_reminders_send
+
+    site = services.site_create(actor=inspector, name="地下车库")
+    hazard = _visit(inspector, site, "排水沟堵塞").hazards.get()
+    worker = factories.user(Role.TECH_SERVICE)
+    services.hazard_assign(
+        actor=inspector, hazard=hazard, assignee=worker, deadline=timezone.localdate()
+    )
+    Notification.objects.all().delete()
+    incident_reminders_send(now=timezone.now() + dt.timedelta(days=3))
+    urls = dict(Notification.objects.values_list("user_id", "url"))
+    assert urls == {
+        worker.pk: f"/incidents/hazards/{hazard.pk}/rectify/",
+        inspector.pk: "/incidents/inspections/",
+    }

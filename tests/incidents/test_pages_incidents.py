@@ -178,3 +178,55 @@ def test_it_runs_the_investigation_from_the_detail_page_until_it_is_frozen(web, 
     assert web(Role.AGENT).get(url + "written-report/").status_code == 403
     other = incident(occurred_at=timezone.now() - dt.timedelta(hours=1))
     assert client.get(f"/incidents/{other.pk}/written-report/").status_code == 404
+
+
+def test_the_incident_page_links_a_named_person_only_for_who_may_open_their_record(web):
+    """R-INC-6: a dispatcher sees the person named on an incident as plain text (their
+    sanction record is 403 to them); a director gets the link."""
+    from kefu.incidents.models import Party, PartyRole
+    from tests.incidents.factories import incident as make_incident
+
+    happened = make_incident()
+    person = factories.user(Role.TECH_SERVICE)
+    Party.objects.create(incident=happened, person=person, role=PartyRole.RESPONSIBLE)
+    link = f'href="/incidents/people/{person.pk}/"'
+    dispatcher = web(Role.DISPATCHER)
+    page = dispatcher.get(f"/incidents/{happened.pk}/")
+    assert page.status_code == 200
+    assert person.display_name in page.content.decode() and link not in page.content.decode()
+    assert dispatcher.get(f"/incidents/people/{person.pk}/").status_code == 403
+    director = web(Role.DIRECTOR).get(f"/incidents/{happened.pk}/").content.decode()
+    assert link in director
+
+
+@pytest.mark.parametrize("injured", ["99999999999999999999", "32768"])
+def test_it_refuses_a_number_of_people_hurt_beyond_the_column_on_the_form(web, injured):
+    """R-INC-1: an absurd count is a form error (400), not an OverflowError 500."""
+    when = timezone.localtime() - dt.timedelta(minutes=3)
+    response = web(Role.AGENT).post(
+        "/incidents/report/",
+        {
+            "kind": "incident",
+            "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "place": "2号楼大堂",
+            "description": "吊顶脱落",
+            "injured_count": injured,
+        },
+    )
+    assert response.status_code == 400 and not Incident.objects.exists()
+    assert "32767" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "field,value", [("fine_yuan", "1" + "0" * 20), ("deposit_percent", "99999999999999999999")]
+)
+def test_it_refuses_a_sanction_rule_number_beyond_its_column_on_the_page(
+    web, sysadmin, field, value
+):
+    """R-INC-6: the rule table's numbers are bounded like their columns; a 400, not a 500."""
+    admin = web(user=sysadmin)
+    count = SanctionRule.objects.count()
+    row = {"severity": "minor", "role": "unit_head", "measure": "warning",
+           "fine_yuan": "0", "deposit_percent": "0"} | {field: value}  # fmt: skip
+    assert admin.post("/incidents/rules/", row).status_code == 400
+    assert SanctionRule.objects.count() == count

@@ -174,3 +174,19 @@ def test_the_pages_refuse_an_agent_with_403():
     assert _client(agent).get("/plans/").status_code == 403
     assert _client(agent).get("/plans/new/").status_code == 403
     assert _client(agent).post("/plans/settings/", {"add_member": "1"}).status_code == 403
+
+
+def test_r_pln_1_the_plan_form_names_the_customer_and_never_asks_for_a_raw_id():
+    """R-PLN-1: the customer of a new plan is chosen by name (from their page, or by a search
+    on the form), shown by name; no editable "customer number" box with a database id."""
+    p = people()
+    c = customer(p)
+    client = _client(p.marketer)
+    chosen = client.get(f"/plans/new/?customer={c.pk}").content.decode()
+    assert c.name in chosen
+    assert 'type="number" name="customer"' not in chosen and "客户编号" not in chosen
+    assert f'<option value="{c.pk}" selected>' in chosen
+    found = client.get("/plans/new/", {"q": c.name}).content.decode()
+    assert 'id="customer-search"' in found and f'<option value="{c.pk}"' in found
+    nothing = client.get("/plans/new/").content.decode()
+    assert "<option value=" not in nothing.split('id="id_customer"')[1].split("</select>")[0]

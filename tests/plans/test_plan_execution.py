@@ -125,3 +125,21 @@ def test_r_pln_4_the_daily_job_tells_owner_and_lead_of_each_overdue_checkpoint_o
     assert sorted(n.user_id for n in overdue.filter(text__contains="2026-03-02")) == sorted(
         [p.marketer.pk, p.colleague.pk]
     )
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_r_pln_4_refuses_a_checkpoint_owner_who_could_not_open_the_plan(web):
+    """R-PLN-4: an information collector of the team (no plan.view) gets no checkpoint and
+    no notice linking to a plan page that would answer 403; the owner chooser leaves them out."""
+    p = people()
+    pl = _handed_over(p)
+    collector = factories.user(Role.COLLECTOR, department=p.marketing_dept)
+    assert web(user=collector).get(f"/plans/{pl.pk}/").status_code == 403
+    with pytest.raises(ValidationFailed) as refused:
+        services.checkpoint_add(
+            actor=p.marketer, plan=pl, title="回款", due_on=TODAY, owner=collector
+        )
+    assert "plan.view" in refused.value.message
+    assert not Notification.objects.filter(user=collector).exists()
+    page = web(user=p.marketer).get(f"/plans/{pl.pk}/").content.decode()
+    assert f'value="{p.colleague.pk}"' in page and f'value="{collector.pk}"' not in page

@@ -121,3 +121,46 @@ def test_it_ties_a_ticket_recorded_from_the_screen_pop_to_its_call(web):
     assert saved.status_code == 302
     call.refresh_from_db()
     assert call.ticket is not None and call.ticket.phone == "13912340001"
+
+
+# ---------------------------------------------------------------- links that would 403
+
+
+@pytest.mark.parametrize("role", [Role.GM, Role.AUDITOR])
+def test_the_queue_offers_record_a_contact_only_to_who_may_record(web, role):
+    """R-TIC-2: the "record a contact" button leads to a page that is 403 for these roles."""
+    client = web(role)
+    page = client.get("/tickets/?queue=department").content.decode()
+    assert 'href="/tickets/new/"' not in page
+    assert client.get("/tickets/new/").status_code == 403
+    assert 'href="/tickets/new/"' in web(Role.AGENT).get("/tickets/").content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.GM, Role.AUDITOR, Role.OFFICE])
+def test_the_home_page_links_waiting_work_contact_forms_only_for_who_works_tickets(web, role):
+    client = web(role, department=factories.department())
+    assert 'href="/tickets/handoffs/"' not in client.get("/").content.decode()
+    assert client.get("/tickets/handoffs/").status_code == 403
+    agent = web(Role.AGENT, department=factories.department())
+    assert 'href="/tickets/handoffs/"' in agent.get("/").content.decode()
+
+
+def test_a_ticket_names_a_customer_the_reader_may_not_open_without_a_link(web):
+    """R-CUS-8: tech service works the ticket but may not open the customer record (403)."""
+    from kefu.tickets import services
+
+    ticket = tf.ticket()
+    link = f'href="/customers/{ticket.customer_id}/"'
+    tech = web(Role.TECH_SERVICE, department=factories.department())
+    services.ticket_handoff(
+        actor=ticket.first_responder, ticket=ticket, version=ticket.version,
+        to_department=tech.user.department, what="上门检修", why="属技术服务部职责",
+        due_by=timezone.now() + dt.timedelta(days=1),
+    )  # fmt: skip
+    page = tech.get(f"/tickets/{ticket.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert ticket.customer.name in body and link not in body
+    assert tech.get(f"/customers/{ticket.customer_id}/").status_code == 403
+    supervisor = web(Role.CS_SUPERVISOR)
+    assert link in supervisor.get(f"/tickets/{ticket.pk}/").content.decode()

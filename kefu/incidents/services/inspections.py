@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,7 +121,8 @@ def hazard_assign(
         [assignee],
         _("Rectify the hazard at %(site)s by %(d)s: %(h)s")
         % {"site": hazard.site.name, "d": deadline.isoformat(), "h": hazard.description},
-        url="/incidents/inspections/",
+        # R-INC-7: the assignee may lack inspection.view; their own page takes the fix.
+        url=reverse("incidents:hazard", args=[hazard.pk, "rectify"]),
     )
     return hazard
 

@@ -17,6 +17,7 @@ from kefu import policy
 from kefu.audit.models import Action
 from kefu.audit.services import audit_record, snapshot
 from kefu.core.notify import notify
+from kefu.core.uploads import check_upload
 from kefu.errors import Conflict, ValidationFailed
 from kefu.incidents.models import (
     Attendance,
@@ -38,8 +39,6 @@ from kefu.incidents.services.sanctions import propose_absence, propose_by_severi
 from kefu.org.permissions import check
 
 FIELDS = ["meeting_at", "deadline", "late_reason", "held_at", "report_at", "closed_at"]
-REPORT_TYPES = {".pdf", ".doc", ".docx", ".txt", ".jpg", ".jpeg", ".png", ".xlsx"}
-REPORT_MAX_BYTES = 10 * 1024 * 1024
 PARTY_ATTENDS_AS = {
     PartyRole.SHIFT_LEADER: AttendeeRole.SHIFT_LEADER,
     PartyRole.RESPONSIBLE: AttendeeRole.PARTY,
@@ -305,14 +304,8 @@ def investigation_attach_report(
     _ensure_unfrozen(investigation)
     if upload is None:
         raise ValidationFailed.on("report_file", _("Choose the file of the written report."))
-    if PurePath(upload.name).suffix.lower() not in REPORT_TYPES:
-        raise ValidationFailed.on(
-            "report_file",
-            _("Attach a PDF, Word, Excel, text or image file (%(t)s).")
-            % {"t": ", ".join(sorted(REPORT_TYPES))},
-        )
-    if upload.size > REPORT_MAX_BYTES:
-        raise ValidationFailed.on("report_file", _("The file is larger than 10 MB."))
+    # Type by name and first bytes, and size (KEFU_UPLOAD_REPORT_MB; docs/reliability.md).
+    check_upload(upload, "incident_report", field="report_file")
     before = snapshot(investigation, FIELDS)
     investigation.report_file.save(PurePath(upload.name).name, upload, save=False)
     investigation.report_unit = unit or investigation.incident.responsible_unit

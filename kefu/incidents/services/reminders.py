@@ -54,12 +54,18 @@ def incident_reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]
         .select_related("assignee", "inspection__inspector", "site")
     )
     for hazard in late:
+        text = _("The hazard at %(s)s was to be rectified by %(d)s: %(h)s") % {
+            "s": hazard.site.name,
+            "d": hazard.deadline.isoformat(),
+            "h": hazard.description,
+        }
+        # R-INC-7: the assignee records the fix on their own page (they may lack
+        # inspection.view); the inspector follows it on the inspections page.
         notify(
-            [hazard.assignee, hazard.inspection.inspector],
-            _("The hazard at %(s)s was to be rectified by %(d)s: %(h)s")
-            % {"s": hazard.site.name, "d": hazard.deadline.isoformat(), "h": hazard.description},
-            url=reverse("incidents:inspections"),
+            [hazard.assignee], text, url=reverse("incidents:hazard", args=[hazard.pk, "rectify"])
         )
+        if hazard.inspection.inspector_id != hazard.assignee_id:
+            notify([hazard.inspection.inspector], text, url=reverse("incidents:inspections"))
         hazard.overdue_told_at = now
         hazard.save(update_fields=["overdue_told_at"])
         told["hazards"] += 1

@@ -92,6 +92,8 @@ def incident_report(
     if injured_count is None or int(injured_count) < 0:
         raise ValidationFailed.on("injured_count", _("People hurt cannot be negative."))
     injured_count = int(injured_count)
+    if injured_count > 32767:  # the column's range (PositiveSmallIntegerField)
+        raise ValidationFailed.on("injured_count", _("People hurt: at most %(n)d.") % {"n": 32767})
     if severity in (None, ""):
         severity = Severity.INJURY if injured_count else Severity.MINOR
     if severity not in Severity.values:

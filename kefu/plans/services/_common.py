@@ -82,6 +82,10 @@ def budget_items(value) -> tuple[list[dict], Decimal]:
         amount = money(f"budget_items.{n}.amount", row.get("amount"))
         items.append({"item": item[:200], "amount": str(amount)})
         total += amount
+    if total > MAX_AMOUNT:  # the budget column's range: refused, not a 500 on PostgreSQL
+        raise ValidationFailed.on(
+            "budget_items", _("budget_items: the items add up to more than any plan can hold.")
+        )
     return items, total
 
 

@@ -20,6 +20,18 @@ from kefu.plans.models import Checkpoint, Plan
 from kefu.plans.services import _common as c
 
 
+def may_open_plan(user, plan: Plan) -> bool:
+    """Whether ``user`` may open the plan's page (what its notices link to)."""
+    from kefu.errors import DomainError
+    from kefu.plans.selectors import plan_get
+
+    try:
+        plan_get(user, plan.pk)
+    except DomainError:
+        return False
+    return True
+
+
 def _require_in_force(plan: Plan) -> None:
     if plan.current_id is None:
         raise Conflict(
@@ -83,6 +95,18 @@ def checkpoint_add(
             "owner_id",
             _("owner_id: %(u)s is not active staff of the team %(t)s.")
             % {"u": owner, "t": plan.team},
+        )
+    if not may_open_plan(owner, plan):
+        # R-PLN-4: the owner is told of the checkpoint, follows the plan and ticks it off
+        # on the plan's page; someone who cannot open it (no plan.view) cannot own it.
+        raise ValidationFailed.on(
+            "owner_id",
+            _(
+                "owner_id: %(u)s cannot open business operation plans (permission "
+                "plan.view), so could not follow or tick off this checkpoint; choose "
+                "someone of the team who can."
+            )
+            % {"u": owner},
         )
     point = Checkpoint.objects.create(plan=plan, title=title, due_on=due_on, owner=owner)
     audit_record(actor=actor, action=Action.CREATE, target=point, after=snapshot(point))

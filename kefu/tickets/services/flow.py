@@ -133,6 +133,27 @@ def ticket_resolve(*, actor, ticket: Ticket, version: int | None, resolution: st
     return ticket
 
 
+def _callback_still_open(ticket: Ticket) -> None:
+    """R-TIC-7, R-FUP-2: a complaint has one callback per resolution; a second is refused."""
+    if ticket.state != State.CALLBACK:
+        raise Conflict(
+            message=_("Only a resolved complaint awaiting its callback can have one recorded.")
+        )
+    if ticket.callback_at is not None:
+        raise Conflict(
+            message=_(
+                "The callback of %(number)s was already recorded by %(who)s at %(when)s "
+                "(satisfaction %(s)s/5); it is not recorded twice."
+            )
+            % {
+                "number": ticket.number,
+                "who": ticket.callback_by.display_name if ticket.callback_by else "—",
+                "when": timezone.localtime(ticket.callback_at).strftime("%Y-%m-%d %H:%M"),
+                "s": ticket.callback_satisfaction if ticket.callback_satisfaction else "—",
+            }
+        )
+
+
 @transaction.atomic
 def ticket_record_callback(
     *,
@@ -142,25 +163,47 @@ def ticket_record_callback(
     reached: bool,
     satisfaction: int | None,
     note: str,
+    followup=None,
 ) -> Ticket:
-    """Record the callback of a resolved complaint (R-TIC-7, R-FUP-2)."""
+    """Record the callback of a resolved complaint (R-TIC-7, R-FUP-2).
+
+    One callback record per complaint callback, whichever page records it: recorded on
+    the ticket, it goes through the complaint's callback task
+    (``kefu.followups.services.followup_record``, which calls back here with ``followup``)
+    so the task and the ticket always agree; a callback already recorded is refused with
+    a 409 naming who recorded it, never overwritten.
+    """
     ticket = _lock(ticket, version)
     check(actor, "ticket.callback", department=ticket.department)
-    if ticket.state != State.CALLBACK:
-        raise Conflict(
-            message=_("Only a resolved complaint awaiting its callback can have one recorded.")
-        )
+    _callback_still_open(ticket)
     if reached and satisfaction is None:
         raise ValidationFailed.on(
             "satisfaction", _("Give the customer's satisfaction (1–5) when they were reached.")
         )
+    if not reached and satisfaction is not None:
+        raise ValidationFailed.on(
+            "satisfaction", _("Give a satisfaction score only when the customer was reached.")
+        )
     if satisfaction is not None and not 1 <= satisfaction <= 5:
         raise ValidationFailed.on("satisfaction", _("Satisfaction is from 1 to 5."))
     note = _text("note", note, _("Callback notes"))
+    if followup is None:
+        from kefu.followups.services import complaint_callback_plan, followup_record
+
+        task = complaint_callback_plan(ticket=ticket)
+        if task is not None:
+            followup_record(
+                actor=actor,
+                followup=task,
+                reached=bool(reached),
+                satisfaction=satisfaction,
+                notes=note,
+            )
+            return Ticket.objects.get(pk=ticket.pk)
     before = snapshot(ticket, _AUDITED)
     if reached:
         ticket.callback_at = timezone.now()
-        ticket.callback_by = actor
+        ticket.callback_by = actor if getattr(actor, "pk", None) else None  # None: the system
     ticket.callback_reached = reached
     ticket.callback_satisfaction = satisfaction
     ticket.callback_note = note
@@ -180,7 +223,8 @@ def ticket_record_callback(
         EventKind.CALLBACK,
         actor=actor,
         note=note,
-        data={"reached": reached, "satisfaction": satisfaction},
+        data={"reached": reached, "satisfaction": satisfaction}
+        | ({"followup": followup.pk} if followup is not None else {}),
     )
     _audit(actor, ticket, before, _("callback recorded"))
     return ticket

@@ -64,12 +64,17 @@ def ticket_create(
     resolution: str = "",
     idempotency_key: str = "",
     now: dt.datetime | None = None,
+    raised_in=None,
 ) -> Ticket:
     """Record a contact as a ticket; the actor becomes its first responder (R-TIC-2).
 
     ``resolve_now`` finishes it in the same contact (一次办结, counted as first-contact
     resolution). A contact from a customer or number with an open ticket, or one
     closed within the repeat window, is linked to it and counted (R-TIC-4).
+
+    ``raised_in`` is the callback or follow-up task (R-FUP-1, R-FUP-2) during which we
+    called the customer and they raised this issue: that is no repeat contact by the
+    customer (R-TIC-4), so it is not counted; both tickets note the link instead.
     """
     check(actor, "ticket.create")
     if idempotency_key:
@@ -143,7 +148,11 @@ def ticket_create(
         idempotency_key=idempotency_key[:100],
     )
     no_limits = timelimits.set_due_times(ticket, start=now)
-    repeat_of = related_tickets(customer=customer, phone=phone, now=now).first()
+    repeat_of = (
+        None
+        if raised_in is not None
+        else related_tickets(customer=customer, phone=phone, now=now).first()
+    )
     if repeat_of is not None:
         ticket.repeat_of = repeat_of
     try:
@@ -162,6 +171,8 @@ def ticket_create(
 
     if repeat_of is not None:
         _count_repeat(repeat_of, new_ticket=ticket, actor=actor)
+    if raised_in is not None:
+        _note_raised_in(raised_in, new_ticket=ticket, actor=actor, now=now)
     if resolve_now:
         ticket.state = State.RESOLVED if kind != Kind.COMPLAINT else State.CALLBACK
         ticket.resolution = resolution.strip()
@@ -223,6 +234,41 @@ def _count_repeat(original: Ticket, *, new_ticket: Ticket, actor) -> None:
         _("Repeat contact on %(number)s: the customer called again.") % {"number": original.number},
         actor,
     )
+
+
+def _note_raised_in(task, *, new_ticket: Ticket, actor, now: dt.datetime) -> None:
+    """R-TIC-4, R-FUP-2: an issue raised while we called the customer back is linked to the
+    callback and the complaint it followed, as a note, and never counted as a repeat."""
+    original = task.ticket if getattr(task, "ticket_id", None) else None
+    if original is not None:
+        events.record(
+            new_ticket,
+            EventKind.COMMENT,
+            actor=actor,
+            note=_("Raised by the customer during the callback of %(number)s.")
+            % {"number": original.number},
+            data={"followup": task.pk, "ticket": original.pk},
+            at=now,
+        )
+        events.record(
+            original,
+            EventKind.COMMENT,
+            actor=actor,
+            note=_("During the callback the customer raised a new issue: %(number)s.")
+            % {"number": new_ticket.number},
+            data={"followup": task.pk, "ticket": new_ticket.pk},
+            at=now,
+        )
+    else:
+        events.record(
+            new_ticket,
+            EventKind.COMMENT,
+            actor=actor,
+            note=_("Raised by the customer during a follow-up contact (%(kind)s).")
+            % {"kind": task.get_kind_display()},
+            data={"followup": task.pk},
+            at=now,
+        )
 
 
 def _escalate_major(ticket: Ticket, actor) -> None:
