@@ -318,7 +318,7 @@ ZH = {
     "The calendar of %(year)s is saved.": "%(year)s 年工作日历已保存。",
     "enter the holidays and make-up workdays of a year": "录入某年的节假日和调休上班日",
     "Business hours on workdays (time limits that are not 7×24)": "工作日办公时间（非 7×24 服务的时限按此计算）",
-    "A year whose holidays nobody entered: refuse (error) or count Monday–Friday (weekdays)": "未录入节假日的年份：拒绝计算（error）或按周一至周五计算（weekdays）",
+    "A year whose holidays nobody entered: refuse (error) or count Monday–Friday (weekdays)": "未录入节假日的年份：拒绝计算，或按周一至周五计算",
     "Time limits that are not 7×24 count business hours on workdays. The packaged calendar knows only the years already announced; the State Council announces each next year's holidays and make-up workdays around November–December. Enter them here: an entered year takes precedence over the package.": "非 7×24 服务的时限按工作日办公时间计算。内置日历只包含已公布的年份；国务院每年 11 月至 12 月前后公布下一年的节假日和调休安排，请在此录入：录入的年份优先于内置日历。",
     "Source": "依据",
     "Workdays": "工作日数",

@@ -1,11 +1,48 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from kefu.callcenter.importers import MAPPING_EXAMPLE
 from kefu.callcenter.models import ImportFormat
 from kefu.org.models import Department
+
+
+def mapping_example() -> str:
+    """The mapping box's example for the web form: the TOML keys are fixed, the comments and
+    sample column names are in the user's language (the command line keeps MAPPING_EXAMPLE)."""
+
+    return "\n".join(
+        [
+            "# " + gettext("Column mapping for a CSV file: which column holds each call field."),
+            "[csv]",
+            'delimiter = ","          # ' + gettext("one character"),
+            'encoding = "utf-8"       # '
+            + gettext("gb18030 for files saved by Excel on Chinese Windows"),
+            "header = true            # " + gettext("the first row names the columns"),
+            'time_format = "%Y-%m-%d %H:%M:%S"',
+            'timezone = "+08:00"      # ' + gettext("the time zone of the times in the file"),
+            "",
+            "[columns]                # " + gettext("call field = column name (or column number)"),
+            'key = "{}"          # {}'.format(
+                pgettext("sample CSV column", "call id"), gettext("required: the call's unique id")
+            ),
+            'caller = "{}"         # {}'.format(
+                pgettext("sample CSV column", "caller"), gettext("required")
+            ),
+            'enter_at = "{}"     # {}'.format(
+                pgettext("sample CSV column", "start time"), gettext("required")
+            ),
+            'agent = "{}"'.format(pgettext("sample CSV column", "agent")),
+            'talk_seconds = "{}"'.format(pgettext("sample CSV column", "talk seconds")),
+            'disposition = "{}"'.format(pgettext("sample CSV column", "result")),
+            "",
+            "[values.disposition]     # "
+            + gettext("the file's words -> answered | abandoned | busy | failed"),
+            '"{}" = "answered"'.format(pgettext("sample CSV column", "answered")),
+            '"{}" = "abandoned"'.format(pgettext("sample CSV column", "not answered")),
+        ]
+    )
 
 
 class ImportForm(forms.Form):
@@ -14,8 +51,20 @@ class ImportForm(forms.Form):
     mapping = forms.CharField(
         label=_("Column mapping (TOML, for CSV only)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "placeholder": MAPPING_EXAMPLE}),
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].widget.attrs["placeholder"] = mapping_example()
+
+    def clean_file(self):
+        """Size and type of the upload (docs/reliability.md, Web security)."""
+        from kefu.core.uploads import form_check
+
+        upload = self.cleaned_data["file"]
+        form_check(upload, "call_import")
+        return upload
 
 
 class StaffingForm(forms.Form):

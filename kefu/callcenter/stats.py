@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu import policy
 from kefu.callcenter.models import CallRecord, Direction, Disposition
@@ -91,6 +92,42 @@ class Report:
     total: Row
     settings: Settings
     definitions: dict[str, str]
+
+
+# Short weekday names for the day rows; the context keeps them apart from other "Mon"s.
+WEEKDAYS = (
+    lambda: pgettext("weekday", "Mon"),
+    lambda: pgettext("weekday", "Tue"),
+    lambda: pgettext("weekday", "Wed"),
+    lambda: pgettext("weekday", "Thu"),
+    lambda: pgettext("weekday", "Fri"),
+    lambda: pgettext("weekday", "Sat"),
+    lambda: pgettext("weekday", "Sun"),
+)
+
+
+def figure_labels(s: Settings) -> dict[str, str]:
+    """The user's name of each figure (the keys of :func:`definitions` and of a row)."""
+    return {
+        "offered": _("Offered"),
+        "answered": _("Answered"),
+        "abandoned": _("Abandoned"),
+        "short_abandoned": _("Short abandons"),
+        "answer_rate": _("Answer rate"),
+        "service_level": _("Service level"),
+        "quick_answer_rate": _("%(n)d-second answer rate") % {"n": s.quick_answer_seconds},
+        "asa_seconds": _("Average speed of answer (s)"),
+        "aht_seconds": _("Average handle time (s)"),
+        "occupancy": _("Occupancy"),
+        "peak_lines": _("Peak lines"),
+        "fcr_rate": _("First-contact resolution"),
+    }
+
+
+def labelled_definitions(report: Report) -> list[tuple[str, str]]:
+    """(figure name, definition) pairs for pages and exports, in the definitions' order."""
+    labels = figure_labels(report.settings)
+    return [(labels.get(k, k), v) for k, v in report.definitions.items()]
 
 
 def definitions(s: Settings) -> dict[str, str]:
@@ -231,7 +268,7 @@ def _group_key(group: str, call: dict, local: dt.datetime, interval: int) -> tup
         )
         return start.isoformat(), start.strftime("%Y-%m-%d %H:%M")
     if group == "day":
-        return local.date().isoformat(), local.strftime("%Y-%m-%d %a")
+        return local.date().isoformat(), f"{local:%Y-%m-%d} {WEEKDAYS[local.weekday()]()}"
     if group == "hotline":
         return f"{call['hotline_id'] or 0:08d}", call["hotline__name"] or _("(no hotline)")
     if group == "queue":

@@ -139,6 +139,8 @@ def stats_page(request):
         {
             "title": _("Call statistics"),
             "report": report,
+            "columns": list(stats.figure_labels(report.settings).items()),
+            "definitions": stats.labelled_definitions(report),
             "chart": _chart(report.rows, report.settings.answer_rate_target),
             "since": first,
             "until": last,
@@ -264,6 +266,37 @@ def import_job(request, job_id: int):
 # ---------------------------------------------------------------------------- staffing, roster
 
 
+def staffing_rows(result: dict) -> list[tuple[str, str]]:
+    """The calculator's figures as the user reads them: Chinese names, rates in percent,
+    seats as whole numbers, seconds to one decimal (R-CC-10)."""
+    labels = {
+        "agents": (_("Agents needed"), "count"),
+        "agents_with_shrinkage": (_("Agents to schedule (with shrinkage)"), "count"),
+        "service_level": (_("Service level"), "percent"),
+        "wait_probability": (_("Probability a caller waits"), "percent"),
+        "asa_seconds": (_("Average speed of answer (s)"), "seconds"),
+        "occupancy": (_("Occupancy"), "percent"),
+        "answer_rate": (_("Answer rate"), "percent"),
+        "abandon_probability": (_("Probability a caller abandons"), "percent"),
+        "blocking": (_("Probability a call gets a busy line"), "percent"),
+    }
+    rows = []
+    for key, value in result.items():
+        label, kind = labels.get(key, (key, "number"))
+        if value is None:
+            shown = "—"
+        elif kind == "percent":
+            shown = f"{value * 100:.1f}%"
+        elif kind == "count":
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+        elif kind == "seconds":
+            shown = f"{value:.1f}"
+        else:
+            shown = f"{value:.4g}"
+        rows.append((label, shown))
+    return rows
+
+
 @login_required
 def planning_page(request):
     """R-CC-10: the Erlang calculator and the week's forecast of seats."""
@@ -292,7 +325,7 @@ def planning_page(request):
         {
             "title": _("Seats and roster"),
             "form": form,
-            "result": result,
+            "result": staffing_rows(result) if result is not None else None,
             "week": planning.next_week(),
         },
     )

@@ -13,7 +13,12 @@ class PolicySetting(models.Model):
     value = models.CharField(_("value"), max_length=200)
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
@@ -27,9 +32,13 @@ class PolicySetting(models.Model):
 class WorkerHeartbeat(models.Model):
     """Written by the background worker every minute, so the status page can say it runs."""
 
-    name = models.CharField(max_length=60, unique=True)
-    last_seen = models.DateTimeField()
-    pid = models.IntegerField(default=0)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    last_seen = models.DateTimeField(_("last seen"))
+    pid = models.IntegerField(_("process id"), default=0)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
@@ -47,7 +56,12 @@ class CalendarYear(models.Model):
     source = models.CharField(_("basis (notice)"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
@@ -63,14 +77,19 @@ class Notification(models.Model):
     """An in-app notice for one person (the bell in the header); email goes out beside it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="core_notif_unread_idx")]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,20 @@ class PolicyForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why"), max_length=500, required=False)
 
 
+# What each allowed word of a text setting means (kefu/policy.py ``choices``).
+POLICY_CHOICE_LABELS = {
+    "error": gettext_lazy("refuse (error)"),
+    "weekdays": gettext_lazy("count Monday to Friday as workdays"),
+    "offered": gettext_lazy("all offered calls"),
+    "no_short_abandons": gettext_lazy("offered calls minus short abandons"),
+    "answered": gettext_lazy("answered calls only"),
+}
+
+
+def _choice_label(value) -> str:
+    return str(POLICY_CHOICE_LABELS.get(value, value)) if isinstance(value, str) else value
+
+
 @login_required
 def policy_list(request):
     check(request.user, "policy.view")
@@ -71,15 +86,21 @@ def policy_list(request):
                 messages.success(request, _("Setting saved."))
                 return redirect("core:policies")
         errors[key] = form
-    rows = [
-        {
-            "policy": p,
-            "value": policies.get(p.key),
-            "is_default": str(policies.get(p.key)) == str(p.default),
-            "form": errors.get(p.key),
-        }
-        for p in policies.POLICIES.values()
-    ]
+    rows = []
+    for p in policies.POLICIES.values():
+        value = policies.get(p.key)
+        rows.append(
+            {
+                "policy": p,
+                "value": value,
+                # A setting with a few allowed words shows their meaning, not the word.
+                "value_label": _choice_label(value),
+                "default_label": _choice_label(p.default),
+                "choices": [(c, _choice_label(c)) for c in p.choices],
+                "is_default": str(value) == str(p.default),
+                "form": errors.get(p.key),
+            }
+        )
     return render(request, "core/policies.html", {"rows": rows, "can_edit": can_edit})
 
 
@@ -185,9 +206,12 @@ def calendar_page(request):
 @login_required
 def notification_list(request):
     """The bell's page: my notifications, newest first; opening it marks them read."""
-    items = list(Notification.objects.filter(user=request.user)[:100])
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    items = list(page)  # read before they are marked read, so the new ones stand out
     notifications_mark_read(user=request.user)
-    return render(request, "core/notifications.html", {"items": items})
+    return render(request, "core/notifications.html", {"items": items, "page": page})
 
 
 @login_required

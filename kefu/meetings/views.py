@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -303,10 +304,11 @@ def task_list(request):
     show_done = request.GET.get("done") == "1"
     day = date_param(request.GET.get("day"))
     tasks = selectors.my_tasks(request.user, day=day, include_done=show_done)
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/tasks.html",
-        {"tasks": tasks[:300], "show_done": show_done, "day": day, "now": timezone.now()},
+        {"tasks": page, "page": page, "show_done": show_done, "day": day, "now": timezone.now()},
     )
 
 

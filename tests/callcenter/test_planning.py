@@ -137,7 +137,9 @@ def test_the_roster_api_page_and_xlsx_one_row_per_person_one_column_per_day_rcc1
         "/callcenter/planning/", {"calls": "100", "aht": "180", "interval": "30",
                                   "target_sl": "0.8", "target_seconds": "20", "shrinkage": "0.3"}
     )  # fmt: skip
-    assert planning.status_code == 200 and "agents_with_shrinkage" in planning.content.decode()
+    html = planning.content.decode()
+    assert planning.status_code == 200 and "应排坐席数（含缩减）" in html
+    assert "agents_with_shrinkage" not in html
 
 
 def test_the_forecast_api_refuses_a_week_without_history(api):

@@ -97,10 +97,10 @@ def test_the_stats_page_highlights_a_day_under_90_percent_and_exports_xlsx_rcc9(
         "/callcenter/stats/", {"since": "2026-03-02", "until": "2026-03-02", "format": "xlsx"}
     )
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert (book["stats"]["B2"].value, book["stats"]["C2"].value) == (2, 1) and book.sheetnames == [
-        "stats",
-        "definitions",
-    ]
+    # Sheets and column headers in the reader's language (the figures, not their keys)
+    assert book.sheetnames == ["统计", "指标定义"]
+    sheet = book["统计"]
+    assert (sheet["B1"].value, sheet["B2"].value, sheet["C2"].value) == ("呼入量", 2, 1)
     assert web(Role.OPERATOR).get("/callcenter/stats/").status_code == 403
     assert client.get("/callcenter/stats/", {"since": "yesterday"}).status_code == 400
 

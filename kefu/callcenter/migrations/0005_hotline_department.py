@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('callcenter', '0004_call_recorded_index'),
-        ('org', '0004_position_spans'),
+        ("callcenter", "0004_call_recorded_index"),
+        ("org", "0004_position_spans"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hotline',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.department', verbose_name='answering department'),
+            model_name="hotline",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="org.department",
+                verbose_name="answering department",
+            ),
         ),
     ]

@@ -39,6 +39,7 @@ def _ivr(text: str) -> str:
 
 UNCHANGED = object()  # a keyword left out of an update, as against None (cleared)
 
+
 @transaction.atomic
 def hotline_create(
     *, actor, number: str, name: str, ivr_menu: str = "", department=None
