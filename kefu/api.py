@@ -5,19 +5,24 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from kefu.api_schema import KefuAPI
+from kefu.core.access import api_gate
 from kefu.errors import (
+    Conflict,
     DomainError,
     FieldError,
     NotAuthenticated,
     NotFound,
     ValidationFailed,
+    database_unavailable,
+    is_database_unavailable,
     problem_response,
 )
 from kefu.org.services import token_authenticate
@@ -32,6 +37,8 @@ class BearerToken(HttpBearer):
         user = token_authenticate(token)
         if user is not None:
             request.user = user
+            # R-SEC-3: the endpoint table's gate, before the body is read (kefu/core/access.py).
+            api_gate(request, user)
         return user
 
 
@@ -45,11 +52,12 @@ class Session(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            api_gate(request, user)  # R-SEC-3, as for bearer tokens
             return user
         return None
 
 
-api = NinjaAPI(
+api = KefuAPI(
     title="Kefu API",
     version="1",
     description="Kefu (客服) customer service management system. "
@@ -107,6 +115,43 @@ def _django_invalid(request, exc: DjangoValidationError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return problem_response(NotFound(message=str(exc) or _("Not found.")))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request, exc):
+    """A lost or refused database connection is a 503 problem body, not a 500 (issue 10);
+    a missing table or a bad query is a defect and stays a 500 (logged with its trace)."""
+    if not is_database_unavailable(exc):
+        raise exc
+    log.warning("database unavailable: %s", exc)
+    return problem_response(database_unavailable())
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request, exc):
+    """A number too large for the database, or text it cannot store (a NUL character on
+    PostgreSQL), is the client's bad input: a 400 problem body, never a 500 (issue 10)."""
+    log.info("value refused by the database: %s", exc)
+    return problem_response(
+        ValidationFailed(
+            message=_(
+                "A value cannot be stored: a number is out of range, or a text contains "
+                "a NUL character."
+            )
+        )
+    )
+
+
+@api.exception_handler(IntegrityError)
+def _integrity(request, exc):
+    """A write the database refused for a constraint (typically two people creating the
+    same thing at once) is a 409 problem body; nothing was written (issue 10)."""
+    log.warning("integrity error: %s", exc)
+    return problem_response(
+        Conflict(message=_("The change conflicts with data already stored. Reload and try again."))
+    )
 
 
 @api.exception_handler(HttpError)

@@ -38,12 +38,17 @@ class DomainError(Exception):
         return _("Invalid input")
 
     def problem(self) -> dict:
+        # R-SEC-1: a message may echo input; phone and ID numbers in it are masked.
+        from kefu.customers.masking import mask_text
+
         return {
             "type": f"https://kefu.invalid/problems/{self.code}",
             "title": self.title(),
             "status": self.status,
-            "detail": str(self.message),
-            "errors": [{"field": e.field, "message": str(e.message)} for e in self.errors],
+            "detail": mask_text(str(self.message)),
+            "errors": [
+                {"field": e.field, "message": mask_text(str(e.message))} for e in self.errors
+            ],
         }
 
 
@@ -95,6 +100,41 @@ class Conflict(DomainError):
         return _("Conflict")
 
 
+class ServiceUnavailable(DomainError):
+    """The database cannot be reached (restarting, failing over): try again shortly."""
+
+    status = 503
+    code = "unavailable"
+
+    def title(self) -> str:
+        return _("Service unavailable")
+
+
+def database_unavailable() -> ServiceUnavailable:
+    """What a request gets while the database is away: a 503, nothing half-written (each
+    write is one transaction, rolled back with the lost connection)."""
+    return ServiceUnavailable(
+        message=_("The database cannot be reached just now. Try again in a moment.")
+    )
+
+
+# SQLite reports mistakes in the code as OperationalError too; those are defects to see as
+# such (a 500 in the log), not an outage to wait out.
+_SQLITE_CODE_ERRORS = ("no such table", "no such column", "near ", "table ", "duplicate column")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """A lost or refused database connection, or a database too busy to answer (SQLite's
+    "database is locked"): not a constraint, a bad query or a missing table."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, InterfaceError):
+        return True
+    return isinstance(exc, OperationalError) and not str(exc).lower().startswith(
+        _SQLITE_CODE_ERRORS
+    )
+
+
 def problem_response(error: DomainError) -> JsonResponse:
     return JsonResponse(
         error.problem(),
@@ -120,11 +160,20 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith("/api/"):
             return None
+        if is_database_unavailable(exception):
+            exception = database_unavailable()
         if isinstance(exception, DomainError):
+            from kefu.customers.masking import mask_text
+
             return render(
                 request,
                 "error.html",
-                {"error": exception, "title": exception.title()},
+                {
+                    "error": exception,
+                    "title": exception.title(),
+                    # R-SEC-1: phone and ID numbers echoed in the message are masked.
+                    "detail": mask_text(str(exception.message)),
+                },
                 status=exception.status,
             )
         return None
@@ -142,10 +191,15 @@ def get_or_404(model_or_queryset, **lookup):
     try:
         return queryset.get(**lookup)
     except (model.DoesNotExist, ValueError, TypeError):
-        raise NotFound(
-            message=_("No %(what)s matches %(lookup)s.")
-            % {
-                "what": model._meta.verbose_name,
-                "lookup": ", ".join(f"{k}={v}" for k, v in lookup.items()),
+        # The user's words only: the thing's name and, for a lookup by number, the number
+        # (never the raw field lookups).
+        what = model._meta.verbose_name
+        number = next((v for k, v in lookup.items() if k in ("pk", "id")), None)
+        if len(lookup) == 1 and isinstance(number, int | str) and str(number).isdigit():
+            message = _("There is no %(what)s numbered %(number)s.") % {
+                "what": what,
+                "number": number,
             }
-        ) from None
+        else:
+            message = _("That %(what)s cannot be found.") % {"what": what}
+        raise NotFound(message=message) from None

@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "ninja",
     "kefu.core",
@@ -148,17 +150,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kefu.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kefu.core.middleware.LanguageMiddleware",
+    "kefu.policy.PolicyReadsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kefu.org.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kefu.errors.DomainErrorMiddleware",
+    "kefu.core.access.AccessMiddleware",  # R-SEC-3: the endpoint table, before every page view
     "axes.middleware.AxesMiddleware",
+    "kefu.core.db_router.PinAfterWriteMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"
@@ -180,6 +188,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kefu.core.context.shell",
+                "kefu.core.security.csp",
             ],
         },
     }
@@ -209,6 +218,29 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _replica() -> dict | None:
+    """A read replica of the PostgreSQL primary: reports and KPIs read from it (see
+    kefu/core/db_router.py). In tests it mirrors the test database instead of being created."""
+    import dj_database_url
+
+    url = env_url("KEFU_REPLICA_DATABASE_URL", {"postgres", "postgresql"})
+    if not url:
+        return None
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "KEFU_REPLICA_DATABASE_URL needs KEFU_DATABASE_URL to name the PostgreSQL primary"
+        )
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
+if (_replica_config := _replica()) is not None:
+    DATABASES["replica"] = _replica_config
+DATABASE_ROUTERS = ["kefu.core.db_router.PrimaryReplicaRouter"]
+KEFU_REPLICA_PIN_SECONDS = env_int("KEFU_REPLICA_PIN_SECONDS", 5, minimum=0, maximum=3600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("KEFU_REDIS_URL", {"redis", "rediss", "unix"})
@@ -221,6 +253,7 @@ if REDIS_URL:
         "name": "kefu",
         "url": REDIS_URL,
         "immediate": TESTING,
+        "utc": False,  # crontab hours are local (TIME_ZONE) times: 02:30 is 02:30 in Beijing
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 else:
@@ -230,6 +263,7 @@ else:
         "name": "kefu",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        "utc": False,  # crontab hours are local (TIME_ZONE) times: 02:30 is 02:30 in Beijing
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
@@ -263,15 +297,57 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = env_bool("KEFU_AXES_ENABLED", True)
 AXES_VERBOSE = False
 
+# HTTPS (docs/reliability.md, Web security): Kefu's own server (waitress) speaks plain HTTP;
+# in production a reverse proxy terminates TLS and sets X-Forwarded-Proto. KEFU_HTTPS=1 says
+# so: secure cookies, a redirect of plain HTTP to HTTPS, and HSTS. It defaults on when Kefu
+# listens beyond the loopback, so `make run` on 127.0.0.1 keeps working over plain HTTP.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+HTTPS = env_bool("KEFU_HTTPS", not DEBUG and not TESTING and HOST not in LOOPBACK_HOSTS)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool(
-    "KEFU_SECURE_COOKIES", not DEBUG and not TESTING and HOST not in {"127.0.0.1", "localhost"}
-)
+SESSION_COOKIE_SECURE = env_bool("KEFU_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("KEFU_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("KEFU_HSTS_SECONDS", 31536000, maximum=63072000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEFU_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("KEFU_HSTS_PRELOAD", False)
+    # The /health probe of a load balancer may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+# waitress drops X-Forwarded-* headers unless they come from a trusted proxy: the TLS proxy
+# in front (KEFU_TRUSTED_PROXY, its address; default the same host) is trusted for the scheme.
+WAITRESS_PROXY = (
+    {
+        "trusted_proxy": env_str("KEFU_TRUSTED_PROXY", "127.0.0.1"),
+        "trusted_proxy_headers": {"x-forwarded-proto"},
+    }
+    if HTTPS
+    else {}
+)
+# Asking browsers to preload the domain is the operator's choice (KEFU_HSTS_PRELOAD=1).
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# TOTP two-factor sign-in (django-otp) for the roles that can change everyone's access or
+# see everything: required whenever the site is served over HTTPS (production), off for the
+# plain-HTTP local demo unless KEFU_TWO_FACTOR=1. `kefu check --deploy` warns when it is off.
+TWO_FACTOR_REQUIRED = env_bool("KEFU_TWO_FACTOR", HTTPS)
+TWO_FACTOR_ROLES = env_list("KEFU_TWO_FACTOR_ROLES", ["sysadmin", "director", "gm"])
+OTP_TOTP_ISSUER = "Kefu"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Uploads (docs/reliability.md, Web security): the largest file each kind of upload takes.
+UPLOAD_MAX_MB = {
+    "customer_import": env_int("KEFU_UPLOAD_CUSTOMERS_MB", 20, minimum=1, maximum=1024),
+    "call_import": env_int("KEFU_UPLOAD_CALLS_MB", 200, minimum=1, maximum=4096),
+    "incident_report": env_int("KEFU_UPLOAD_REPORT_MB", 10, minimum=1, maximum=1024),
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -293,7 +369,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # R-SEC-1: phone and ID numbers are masked in every line the console handler writes.
+    "filters": {"personal_data": {"()": "kefu.core.security.PersonalDataFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("KEFU_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

@@ -7,6 +7,7 @@ from kefu.admin_site import admin_site
 from kefu.api import api
 from kefu.audit import views as audit_views
 from kefu.core import views as core_views
+from kefu.org import twofactor
 from kefu.org import views as org_views
 
 org_patterns = (
@@ -44,6 +45,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", twofactor.two_factor, name="two_factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include(org_patterns)),
     path("settings/", include(core_patterns)),

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "kefu.core"
     label = "core"
     verbose_name = _("System")
+
+    def ready(self) -> None:
+        from kefu.core import access, security  # noqa: F401 - register their system checks

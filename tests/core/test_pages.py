@@ -79,7 +79,11 @@ def test_it_shows_each_role_its_duties_on_the_home_page(web):
 
 def test_it_lets_only_a_sysadmin_into_the_back_office(web):
     assert web(Role.SYSADMIN).get("/admin/").status_code == 200
-    assert web(Role.DIRECTOR).get("/admin/").status_code == 302
+    # R-SEC-3: the endpoint table's gate refuses the back office with a 403 naming the
+    # permission, not a redirect to the back office's own sign-in page.
+    refused = web(Role.DIRECTOR).get("/admin/")
+    assert refused.status_code == 403
+    assert "admin.access" in refused.content.decode()
 
 
 def test_it_shows_a_403_page_naming_the_permission(web):

@@ -12,26 +12,32 @@ def forget_facts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0004_position_spans'),
-        ('reports', '0004_kpi_close'),
+        ("org", "0004_position_spans"),
+        ("reports", "0004_kpi_close"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(forget_facts, migrations.RunPython.noop, elidable=True),
         migrations.RemoveConstraint(
-            model_name='calldayfact',
-            name='rep_callfact_unique',
+            model_name="calldayfact",
+            name="rep_callfact_unique",
         ),
         migrations.AddField(
-            model_name='calldayfact',
-            name='department',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department'),
+            model_name="calldayfact",
+            name="department",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.department",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calldayfact',
-            constraint=models.UniqueConstraint(fields=('day', 'agent', 'department'), name='rep_callfact_unique_dept'),
+            model_name="calldayfact",
+            constraint=models.UniqueConstraint(
+                fields=("day", "agent", "department"), name="rep_callfact_unique_dept"
+            ),
         ),
     ]
