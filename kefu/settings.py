@@ -383,9 +383,19 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Huey's consumer adds its own handler; don't print each line twice, and keep
         # the every-minute heartbeat out of the terminal.
-        "huey": {"level": "WARNING", "propagate": False},
-        "huey.consumer": {"level": "WARNING" if TESTING else "INFO", "propagate": False},
-        "huey.consumer.Scheduler": {"level": "WARNING", "propagate": False},
+        # Their lines go to the consumer's own handler, not the console's: the same mask
+        # is applied on the loggers themselves (a task's failure carries its arguments).
+        "huey": {"level": "WARNING", "propagate": False, "filters": ["personal_data"]},
+        "huey.consumer": {
+            "level": "WARNING" if TESTING else "INFO",
+            "propagate": False,
+            "filters": ["personal_data"],
+        },
+        "huey.consumer.Scheduler": {
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["personal_data"],
+        },
     },
 }
 

@@ -106,3 +106,38 @@ def test_an_error_page_that_echoes_input_carries_no_full_phone(web, rf):
     html = page.content.decode()
     assert page.status_code == 400
     assert "138****5678" in html and PHONE not in html
+
+
+def test_the_workers_own_log_lines_are_masked_too():
+    """R-SEC-1: Huey's consumer writes through its own handler, past the console's filter;
+    the loggers themselves mask, so a failed task's arguments never show a full number."""
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)  # as the consumer adds its own
+    log = logging.getLogger("huey")
+    log.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError(f"callback to {PHONE} failed")
+        except RuntimeError:
+            log.exception("Unhandled exception in task %s for %s", "callback", ID_NUMBER)
+    finally:
+        log.removeHandler(handler)
+    text = buffer.getvalue()
+    assert "138****5678" in text and "110***********002X" in text
+    assert PHONE not in text and ID_NUMBER not in text
+
+
+@pytest.mark.django_db
+def test_a_pages_passing_messages_carry_no_full_phone_or_id_number(rf):
+    """R-SEC-1: a message shown once at the top of a page (a refusal echoing what was typed)
+    is masked like an error page."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = factories.user(Role.AGENT)
+    note = Message(constants.ERROR, f"{PHONE} ({ID_NUMBER}) is on the block list.")
+    html = render_to_string("base.html", {"messages": [note]}, request=request)
+    assert "138****5678" in html and "110***********002X" in html
+    assert PHONE not in html and ID_NUMBER not in html

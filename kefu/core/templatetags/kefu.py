@@ -15,6 +15,15 @@ def query_replace(context, **changes) -> str:
 
 
 @register.filter
+def masked_text(value) -> str:
+    """R-SEC-1 for free text shown in passing (a page's messages, which can echo what was
+    typed or found): every phone or ID number in it masked."""
+    from kefu.customers.masking import mask_text
+
+    return mask_text(str(value))
+
+
+@register.filter
 def masked_phone(value: str) -> str:
     """R-SEC-1: a phone number as a person without the reveal permission sees it."""
     from kefu.customers.masking import mask
