@@ -20,6 +20,8 @@ def test_the_director_approves_a_plan_in_turn_and_the_gm_reads_the_span_chart(pa
     review.click()
     page.wait_for_load_state("networkidle")
     page.fill("#approve-form textarea[name=comment]", "同意，按期回款")
+    if page.locator("#approve-form .help").count():  # the decision committee's step (R-PLN-2)
+        page.fill("#approve-form textarea[name=signoff]", "决策委员会会议纪要第 12 号：同意。")
     page.click("#approve-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "同意，按期回款" in page.locator("section.version").first.inner_text()
