@@ -273,7 +273,9 @@ def test_r_tic_4_an_issue_raised_during_a_callback_is_no_repeat_contact(web):
     assert ticket.events.filter(kind="comment", note__contains=new.number).exists()
     page = web(user=supervisor).get(f"/tickets/{new.pk}/").content.decode()
     assert 'id="raised-in"' in page and ticket.number in page
-    assert "重复来电" not in web(user=supervisor).get(f"/tickets/{ticket.pk}/").content.decode()
+    original = web(user=supervisor).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "重复来电 1 次" not in original  # no repeat tag; the linking note says it is none
+    assert "不计为重复来电" in original
 
 
 def test_r_fup_2_the_api_refuses_a_second_callback_with_409_and_keeps_the_first(api):
