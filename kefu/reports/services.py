@@ -9,7 +9,7 @@ import time
 from decimal import Decimal, InvalidOperation
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -419,6 +419,12 @@ def _close_hash(month, cards: list[tuple[str, int, dict]]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def _already_closed(month) -> Conflict:
+    return Conflict(
+        message=_("The appraisal of %(m)s is already closed.") % {"m": month.strftime("%Y-%m")}
+    )
+
+
 def kpi_month_close(*, actor, month) -> KpiClose:
     """R-SUP-4: close a month's appraisal: every scorecard of the company, each department
     and each position is kept as it stands now, and from then on shown as kept (with who
@@ -435,23 +441,20 @@ def kpi_month_close(*, actor, month) -> KpiClose:
             % {"m": month.strftime("%Y-%m")},
         )
     if KpiClose.objects.filter(month=month).exists():
-        raise Conflict(
-            message=_("The appraisal of %(m)s is already closed.") % {"m": month.strftime("%Y-%m")}
-        )
+        raise _already_closed(month)
     cards: list[tuple[str, int, dict]] = []
     for view in _views_to_close():
         kind, pk = unit_key(view)
         cards += [(kind, pk, card) for card in live_scorecards(view, month)]
     cards = json.loads(json.dumps(cards, cls=DjangoJSONEncoder))  # as stored: plain JSON
     with transaction.atomic():
-        if KpiClose.objects.select_for_update().filter(month=month).exists():
-            raise Conflict(
-                message=_("The appraisal of %(m)s is already closed.")
-                % {"m": month.strftime("%Y-%m")}
-            )
-        close = KpiClose.objects.create(
-            month=month, closed_by=_user(actor), content_hash=_close_hash(month, cards)
-        )
+        try:
+            with transaction.atomic():  # the unique month decides between two at once
+                close = KpiClose.objects.create(
+                    month=month, closed_by=_user(actor), content_hash=_close_hash(month, cards)
+                )
+        except IntegrityError:
+            raise _already_closed(month) from None
         orders: dict[tuple[str, int], int] = {}
         rows = []
         for kind, pk, card in cards:
