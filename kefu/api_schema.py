@@ -36,6 +36,12 @@ PROBLEM_SCHEMA = {
             "title": "Permission",
             "description": "The permission that was missing (403 only).",
         },
+        "permissions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "title": "Permissions",
+            "description": "Every permission any one of which would have done (403 only).",
+        },
     },
     "required": ["type", "title", "status", "detail", "errors"],
 }

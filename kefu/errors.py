@@ -64,15 +64,21 @@ class ValidationFailed(DomainError):
 @dataclass
 class PermissionDenied(DomainError):
     permission: str = ""
+    #: every permission any one of which would have done (R-SEC-3), for the administrator
+    permissions: list[str] = field(default_factory=list)
     status = 403
     code = "forbidden"
 
     def title(self) -> str:
         return _("Not allowed")
 
+    def codes(self) -> list[str]:
+        return self.permissions or ([self.permission] if self.permission else [])
+
     def problem(self) -> dict:
         body = super().problem()
         body["permission"] = self.permission
+        body["permissions"] = self.codes()
         return body
 
 

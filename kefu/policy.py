@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from kefu.core.wording import either
 
 
 @dataclass(frozen=True)
@@ -347,7 +350,15 @@ _POLICIES += [
 def _business_hours(text: str):
     from kefu.core.workcalendar import BusinessHours
 
-    return BusinessHours.parse(text)
+    try:
+        return BusinessHours.parse(text)
+    except ValueError:
+        raise ValueError(
+            gettext(
+                "give one or more windows like 09:00-12:00,13:30-18:00, each ending after "
+                "it starts, in order and not overlapping"
+            )
+        ) from None
 
 
 _POLICIES += [
@@ -434,7 +445,7 @@ _POLICIES += [
 def _grades(text: str) -> list[str]:
     grades = [g.strip().upper() for g in text.split(",") if g.strip()]
     if not grades or any(g not in {"A", "B", "C", "D"} for g in grades):
-        raise ValueError("list grades from A, B, C, D separated by commas, e.g. A,B")
+        raise ValueError(gettext("list grades from A, B, C, D separated by commas, e.g. A,B"))
     return grades
 
 
@@ -505,7 +516,7 @@ def _clock_time(text: str):
     try:
         return dt.time.fromisoformat(text)
     except ValueError:
-        raise ValueError("give a time of day as HH:MM, e.g. 15:00") from None
+        raise ValueError(gettext("give a time of day as HH:MM, e.g. 15:00")) from None
 
 
 # Meeting services (R-MTG-2). The seed: the AV technician tests the equipment "提前1小时或根据要求"
@@ -545,8 +556,39 @@ _POLICIES += [
 POLICIES: dict[str, Policy] = {p.key: p for p in _POLICIES}
 
 
+def _bounds(policy: Policy) -> str:
+    """What a number setting accepts, in words (the problem half of its refusal)."""
+    lo, hi = policy.minimum, policy.maximum
+    whole = policy.kind is int
+    if lo is not None and hi is not None:
+        text = (
+            gettext("give a whole number from %(lo)s to %(hi)s")
+            if whole
+            else gettext("give a number from %(lo)s to %(hi)s")
+        )
+    elif lo is not None:
+        text = (
+            gettext("give a whole number of at least %(lo)s")
+            if whole
+            else gettext("give a number of at least %(lo)s")
+        )
+    elif hi is not None:
+        text = (
+            gettext("give a whole number of at most %(hi)s")
+            if whole
+            else gettext("give a number of at most %(hi)s")
+        )
+    else:
+        text = gettext("give a whole number") if whole else gettext("give a number")
+    return text % {"lo": lo, "hi": hi}
+
+
 def parse(policy: Policy, raw) -> int | Decimal | bool | str:
-    """Turn a stored or submitted value into the policy's type, or raise ValueError."""
+    """Turn a stored or submitted value into the policy's type, or raise ValueError.
+
+    The ValueError's message says, in the reader's language, what the setting accepts
+    (``core.services.policy_set`` puts the setting's label in front of it).
+    """
     if policy.kind is bool:
         if isinstance(raw, bool):
             return raw
@@ -555,26 +597,32 @@ def parse(policy: Policy, raw) -> int | Decimal | bool | str:
             return True
         if text in {"0", "false", "no", "off"}:
             return False
-        raise ValueError(raw)
+        raise ValueError(gettext("give yes or no"))
     if policy.kind is int:
-        if isinstance(raw, bool):
-            raise ValueError(raw)
-        value = int(str(raw).strip())
+        try:
+            if isinstance(raw, bool):
+                raise ValueError(raw)
+            value = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(_bounds(policy)) from None
     elif policy.kind is Decimal:
-        value = Decimal(str(raw).strip())
+        try:
+            value = Decimal(str(raw).strip())
+        except ArithmeticError:
+            raise ValueError(_bounds(policy)) from None
         if not value.is_finite():
-            raise ValueError(raw)
+            raise ValueError(_bounds(policy))
     else:
         text = str(raw).strip()
         if policy.choices and text not in policy.choices:
-            raise ValueError(f"choose one of: {', '.join(policy.choices)}")
+            raise ValueError(gettext("must be %(choices)s") % {"choices": either(policy.choices)})
         if policy.validator is not None:
             policy.validator(text)
         return text
     if policy.minimum is not None and value < policy.minimum:
-        raise ValueError(raw)
+        raise ValueError(_bounds(policy))
     if policy.maximum is not None and value > policy.maximum:
-        raise ValueError(raw)
+        raise ValueError(_bounds(policy))
     return value
 
 

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from kefu.callcenter import planning, selectors, services, stats
 from kefu.callcenter.api_schedule import router as schedule_router
-from kefu.callcenter.models import CallRecord, Hotline, ImportJob
+from kefu.callcenter.models import CallRecord, Hotline, ImportJob, Queue
 from kefu.core.pagination import PageNumberPagination
 from kefu.core.sheets import download, xlsx_bytes
 from kefu.core.uploads import check_upload
@@ -98,7 +98,10 @@ class CallOut(Schema):
     caller: str
     callee: str
     hotline_id: int | None
-    queue: str | None
+    queue: str | None = Field(..., description="the queue's name as the PBX sends it")
+    queue_label: str | None = Field(
+        ..., description="what people read: the queue's display name, else its PBX name"
+    )
     agent_id: int | None
     agent_label: str
     enter_at: dt.datetime
@@ -124,6 +127,10 @@ class CallOut(Schema):
     @staticmethod
     def resolve_queue(obj: CallRecord) -> str | None:
         return obj.queue.name if obj.queue_id else None
+
+    @staticmethod
+    def resolve_queue_label(obj: CallRecord) -> str | None:
+        return obj.queue.label if obj.queue_id else None
 
     @staticmethod
     def resolve_has_recording(obj: CallRecord) -> bool:
@@ -197,6 +204,20 @@ class HotlinePatch(Schema):
     ivr_menu: str | None = None
     is_active: bool | None = None
     department_id: int | None = Field(None, description="0 clears it")
+
+
+class QueueOut(Schema):
+    """R-CC-5: a PBX queue and the name people read."""
+
+    id: int
+    name: str = Field(..., description="the name the PBX sends (the key of imports and events)")
+    display_name: str = Field(..., description="empty: the PBX name is shown")
+    label: str = Field(..., description="what people read: display_name, else name")
+    hotline_id: int | None
+
+
+class QueuePatch(Schema):
+    display_name: str = Field(..., max_length=100, description="blank: show the PBX name")
 
 
 class CtiOut(Schema):
@@ -501,6 +522,27 @@ def hotline_update(request, hotline_id: int, payload: HotlinePatch):
             if payload.department_id
             else None
         ),
+    )
+
+
+@router.get("/queues", response=list[QueueOut], summary="The PBX queues and their display names")
+def queue_list(request):
+    check(request.user, "callcenter.view")
+    return Queue.objects.all()
+
+
+@router.patch(
+    "/queues/{queue_id}",
+    response=QueueOut,
+    summary="Name a PBX queue for people (R-CC-1, R-CC-5)",
+)
+def queue_update(request, queue_id: int, payload: QueuePatch):
+    """R-CC-1, R-CC-5: the display name shown for the queue in statistics, call lists and
+    exports; blank shows the PBX name again."""
+    return services.queue_rename(
+        actor=request.user,
+        queue=get_or_404(Queue, pk=queue_id),
+        display_name=payload.display_name,
     )
 
 

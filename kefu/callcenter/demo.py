@@ -54,8 +54,10 @@ def load_calls(rng: random.Random, *, weeks: int = 4, per_day: int = 320) -> int
         number="4008005678", name="报修热线", department=answering,
         ivr_menu='{"1": "水电", "2": "电梯", "0": "人工服务"}',
     )  # fmt: skip
-    queues = [Queue.objects.create(name="service", hotline=main),
-              Queue.objects.create(name="repairs", hotline=repairs)]  # fmt: skip
+    queues = [  # the PBX's names; people read the display names (R-CC-5)
+        Queue.objects.create(name="service", display_name="客服专线", hotline=main),
+        Queue.objects.create(name="repairs", display_name="报修专线", hotline=repairs),
+    ]
     CtiSettings.objects.get_or_create(pk=1)
     agents = list(
         User.objects.filter(role_rows__role__in=[Role.AGENT, Role.TEAM_LEAD]).order_by("username")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from kefu.callcenter.models import ImportFormat
+from kefu.callcenter.models import ImportFormat, Queue
 from kefu.org.models import Department
 
 
@@ -94,6 +94,17 @@ class HotlineForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Answering department"),
         queryset=Department.objects.filter(is_active=True),
+        required=False,
+    )
+
+
+class QueueNameForm(forms.Form):
+    """R-CC-5: one queue's display name (one small form per row of the settings page)."""
+
+    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), widget=forms.HiddenInput)
+    display_name = forms.CharField(
+        label=_("display name"),
+        max_length=Queue._meta.get_field("display_name").max_length,
         required=False,
     )
 

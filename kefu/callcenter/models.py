@@ -50,9 +50,20 @@ class Hotline(models.Model):
 
 
 class Queue(models.Model):
-    """A PBX queue, by the name the PBX gives it; created when first seen."""
+    """A PBX queue, by the name the PBX gives it; created when first seen.
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    R-CC-1, R-CC-5: the PBX's name ("service", "repairs") is what the telephone system
+    sends and stays the key; ``display_name`` (客服专线, 报修专线) is what people read
+    wherever the queue is shown, falling back to the PBX name while it is empty.
+    """
+
+    name = models.CharField(_("PBX name"), max_length=80, unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("What people read, e.g. Repairs line; empty: the PBX name is shown."),
+    )
     hotline = models.ForeignKey(
         Hotline,
         verbose_name=_("hotline"),
@@ -68,7 +79,12 @@ class Queue(models.Model):
         verbose_name_plural = _("queues")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What people read: the display name, else the PBX name (R-CC-5)."""
+        return self.display_name or self.name
 
 
 class Direction(models.TextChoices):

@@ -241,7 +241,7 @@ def call_stats(
     fields = (
         "enter_at", "answer_at", "end_at", "wait_seconds", "talk_seconds", "disposition",
         "abandoned", "caller", "agent_id", "agent__username", "agent__full_name",
-        "hotline_id", "hotline__name", "queue_id", "queue__name",
+        "hotline_id", "hotline__name", "queue_id", "queue__name", "queue__display_name",
     )  # fmt: skip
     selected = calls.filter(offered_calls(), enter_at__gte=since, enter_at__lt=until)
     for call in selected.values(*fields).order_by("enter_at").iterator(chunk_size=5000):
@@ -272,7 +272,9 @@ def _group_key(group: str, call: dict, local: dt.datetime, interval: int) -> tup
     if group == "hotline":
         return f"{call['hotline_id'] or 0:08d}", call["hotline__name"] or _("(no hotline)")
     if group == "queue":
-        return f"{call['queue_id'] or 0:08d}", call["queue__name"] or _("(no queue)")
+        # R-CC-5: the queue's display name, else the PBX's name for it.
+        label = call["queue__display_name"] or call["queue__name"] or _("(no queue)")
+        return f"{call['queue_id'] or 0:08d}", label
     name = call["agent__full_name"] or call["agent__username"] or _("(no agent)")
     return f"{call['agent_id'] or 0:08d}", name
 

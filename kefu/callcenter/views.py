@@ -24,9 +24,17 @@ from kefu.callcenter.forms import (
     ExtensionForm,
     HotlineForm,
     ImportForm,
+    QueueNameForm,
     StaffingForm,
 )
-from kefu.callcenter.models import AgentExtension, CallRecord, Hotline, ImportJob, ImportStatus
+from kefu.callcenter.models import (
+    AgentExtension,
+    CallRecord,
+    Hotline,
+    ImportJob,
+    ImportStatus,
+    Queue,
+)
 from kefu.core.forms import apply_service
 from kefu.core.sheets import download
 from kefu.customers.masking import mask
@@ -378,7 +386,8 @@ def roster_page(request):
 
 @login_required
 def settings_page(request):
-    """R-CC-1, R-CC-3: hotlines, the PBX link (path token, block list) and extensions."""
+    """R-CC-1, R-CC-3, R-CC-5: hotlines, queues' display names, the PBX link (path token,
+    block list) and extensions."""
     check(request.user, "callcenter.manage")
     action = request.POST.get("action", "")
     hotline_form = HotlineForm(request.POST if action == "hotline" else None, prefix="h")
@@ -388,6 +397,7 @@ def settings_page(request):
         initial={"numbers": "\n".join(services.cti_settings().blocked_numbers)},
     )
     extension_form = ExtensionForm(request.POST if action == "extension" else None, prefix="e")
+    queue_form = QueueNameForm(request.POST if action == "queue" else None, prefix="q")
     done = None
     if action == "rotate":
         services.cti_token_rotate(actor=request.user)
@@ -399,6 +409,12 @@ def settings_page(request):
             department=d["department"],
         )):  # fmt: skip
             done = _("Hotline added.")
+    elif action == "queue" and queue_form.is_valid():
+        d = queue_form.cleaned_data
+        if apply_service(queue_form, lambda: services.queue_rename(
+            actor=request.user, queue=d["queue"], display_name=d["display_name"]
+        )):  # fmt: skip
+            done = _("Queue name saved.")
     elif action == "blocked" and blocked_form.is_valid():
         d = blocked_form.cleaned_data
         numbers = d["numbers"].replace(",", "\n").splitlines()
@@ -425,6 +441,8 @@ def settings_page(request):
         {
             "title": _("Call-centre settings"),
             "hotlines": Hotline.objects.all(),
+            "queues": Queue.objects.select_related("hotline"),
+            "queue_form": queue_form,
             "extensions": AgentExtension.objects.select_related("user"),
             "cti_url": request.build_absolute_uri(f"/api/v1/cti/{link.token}"),
             "link": link,

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kefu.errors import NotAuthenticated, PermissionDenied
+from kefu.org import refusals
 from kefu.org.endpoints import API, Need, api_key, page_need
 from kefu.org.permissions import PERMISSIONS, allowed, check
 
@@ -54,14 +55,8 @@ def enforce(user, need: Need) -> None:
         return
     if len(codes) == 1:
         check(user, codes[0])
-    raise PermissionDenied(
-        message=_("Your role is not allowed to %(what)s (permission %(code)s).")
-        % {
-            "what": _(" or ").join(str(PERMISSIONS[c].description) for c in codes),
-            "code": " | ".join(codes),
-        },
-        permission=codes[0],
-    )
+    # The permissions' labels joined by "or" (或); the codes travel beside the sentence.
+    raise refusals.refused([PERMISSIONS[c] for c in codes])
 
 
 def api_gate(request, user) -> None:

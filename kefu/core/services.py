@@ -26,17 +26,16 @@ def policy_set(*, actor, key: str, value, reason: str = "") -> PolicySetting:
     try:
         parsed = policies.parse(policy, value)
     except (ValueError, ArithmeticError) as exc:
-        if policy.kind is str:
-            raise ValidationFailed.on(
-                "value", _("%(label)s: %(problem)s") % {"label": policy.label, "problem": exc}
-            ) from None
-        bounds = ""
-        if policy.minimum is not None and policy.maximum is not None:
-            bounds = _(" between %(lo)s and %(hi)s") % {"lo": policy.minimum, "hi": policy.maximum}
+        # parse() says what the setting accepts, in the reader's language.
+        given = str(value).strip()
         raise ValidationFailed.on(
             "value",
-            _("%(label)s must be a number%(bounds)s; got %(value)r.")
-            % {"label": policy.label, "bounds": bounds, "value": value},
+            _("%(label)s: %(problem)s (you gave “%(value)s”).")
+            % {
+                "label": policy.label,
+                "problem": exc,
+                "value": given if len(given) <= 40 else given[:39] + "…",
+            },
         ) from None
     old = policies.get(key)
     setting, _created = PolicySetting.objects.update_or_create(

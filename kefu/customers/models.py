@@ -146,7 +146,9 @@ class Customer(models.Model):
         related_name="merged_from",
     )
     # Normalised name, phones, company, address and ID: what search matches (R-CUS-9).
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(
+        editable=False, blank=True, default="", verbose_name=_("search text")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
@@ -176,7 +178,9 @@ class Contact(models.Model):
     email = models.EmailField(_("email"), blank=True)
     is_primary = models.BooleanField(_("main contact"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("contact")
@@ -210,9 +214,16 @@ class Contract(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.TextField(_("why cancelled"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("contract")
@@ -242,9 +253,16 @@ class Claim(models.Model):
     amount_paid = models.DecimalField(_("amount paid"), max_digits=14, decimal_places=2, default=0)
     description = models.TextField(_("description"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("claim")
@@ -297,16 +315,32 @@ class BlacklistEntry(models.Model):
 class ClassChange(models.Model):
     """R-CUS-2: every change of class, and the contract that caused it."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="class_changes")
-    at = models.DateTimeField(default=timezone.now)
-    from_class = models.CharField(max_length=16, choices=CustomerClass.choices, blank=True)
-    to_class = models.CharField(max_length=16, choices=CustomerClass.choices)
-    reason = models.CharField(max_length=300, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="class_changes", verbose_name=_("customer")
+    )
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
+    from_class = models.CharField(
+        max_length=16, choices=CustomerClass.choices, blank=True, verbose_name=_("class before")
+    )
+    to_class = models.CharField(
+        max_length=16, choices=CustomerClass.choices, verbose_name=_("class after")
+    )
+    reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
     contract = models.ForeignKey(
-        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("contract"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
@@ -327,17 +361,32 @@ class GradingRun(models.Model):
     """R-CUS-3: one proposal of grades for every customer, approved by a supervisor."""
 
     status = models.CharField(
-        max_length=16, choices=GradingRunStatus.choices, default=GradingRunStatus.PROPOSED
+        max_length=16,
+        choices=GradingRunStatus.choices,
+        default=GradingRunStatus.PROPOSED,
+        verbose_name=_("status"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    key_share_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    key_share_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, verbose_name=_("key customers' share (%)")
+    )
 
     class Meta:
         verbose_name = _("grading run")
@@ -349,16 +398,31 @@ class GradingRun(models.Model):
 
 
 class GradeProposal(models.Model):
-    run = models.ForeignKey(GradingRun, on_delete=models.CASCADE, related_name="proposals")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField(max_digits=16, decimal_places=2)
-    old_first = models.CharField(max_length=1, blank=True)
-    first_grade = models.CharField(max_length=1, choices=FirstGrade.choices)
-    old_second = models.CharField(max_length=8, blank=True)
-    second_grade = models.CharField(max_length=8, choices=SecondGrade.choices)
-    reason = models.CharField(max_length=300)
+    run = models.ForeignKey(
+        GradingRun,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("grading run"),
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("customer value"))
+    old_first = models.CharField(max_length=1, blank=True, verbose_name=_("value grade before"))
+    first_grade = models.CharField(
+        max_length=1, choices=FirstGrade.choices, verbose_name=_("proposed value grade")
+    )
+    old_second = models.CharField(
+        max_length=8, blank=True, verbose_name=_("relationship grade before")
+    )
+    second_grade = models.CharField(
+        max_length=8, choices=SecondGrade.choices, verbose_name=_("proposed relationship grade")
+    )
+    reason = models.CharField(max_length=300, verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("grade proposal")
+        verbose_name_plural = _("grade proposals")
         ordering = ["-value", "id"]
         constraints = [
             models.UniqueConstraint(fields=["run", "customer"], name="cus_proposal_unique")
@@ -371,17 +435,31 @@ class GradeProposal(models.Model):
 class GradeChange(models.Model):
     """R-CUS-3: the grade history of a customer."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="grade_changes")
-    at = models.DateTimeField(default=timezone.now)
-    field = models.CharField(max_length=16)  # "first_grade" or "second_grade"
-    from_grade = models.CharField(max_length=8, blank=True)
-    to_grade = models.CharField(max_length=8, blank=True)
-    reason = models.CharField(max_length=300, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="grade_changes", verbose_name=_("customer")
+    )
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
+    field = models.CharField(
+        max_length=16, verbose_name=_("grade changed")
+    )  # "first_grade" or "second_grade"
+    from_grade = models.CharField(max_length=8, blank=True, verbose_name=_("grade before"))
+    to_grade = models.CharField(max_length=8, blank=True, verbose_name=_("grade after"))
+    reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
     run = models.ForeignKey(
-        GradingRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        GradingRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("grading run"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
@@ -410,16 +488,23 @@ class GradeChange(models.Model):
 class TimelineEvent(models.Model):
     """One line of a customer's timeline (R-CUS-8); written only through events.py."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="timeline")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    kind = models.CharField(max_length=40)
-    summary = models.CharField(max_length=300)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="timeline", verbose_name=_("customer")
     )
-    link_type = models.CharField(max_length=100, blank=True)
-    link_id = models.CharField(max_length=64, blank=True)
-    link_url = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("time"))
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))
+    summary = models.CharField(max_length=300, verbose_name=_("summary"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    link_type = models.CharField(max_length=100, blank=True, verbose_name=_("linked record type"))
+    link_id = models.CharField(max_length=64, blank=True, verbose_name=_("linked record ID"))
+    link_url = models.CharField(max_length=300, blank=True, verbose_name=_("link"))
 
     class Meta:
         verbose_name = _("timeline event")
@@ -443,22 +528,30 @@ class CustomerImport(models.Model):
     """An import from the page (R-CUS-10), run by the worker; the page polls its progress."""
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    file_name = models.CharField(max_length=200)
-    content = models.BinaryField()
-    good_rows_only = models.BooleanField(default=False)
-    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    file_name = models.CharField(max_length=200, verbose_name=_("file name"))
+    content = models.BinaryField(verbose_name=_("file content"))
+    good_rows_only = models.BooleanField(default=False, verbose_name=_("import the good rows only"))
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
     status = models.CharField(
-        max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
+        max_length=16,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PENDING,
+        verbose_name=_("status"),
     )
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    headers_json = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
+    total = models.PositiveIntegerField(default=0, verbose_name=_("rows in total"))
+    done = models.PositiveIntegerField(default=0, verbose_name=_("rows done"))
+    created_count = models.PositiveIntegerField(default=0, verbose_name=_("customers created"))
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
+    headers_json = models.JSONField(default=list, blank=True, verbose_name=_("column headings"))
+    message = models.TextField(blank=True, verbose_name=_("message"))
 
     class Meta:
         verbose_name = _("customer import")
@@ -473,10 +566,10 @@ class QualityList(models.Model):
     """R-CUS-4: the monthly high- and poor-quality lists, kept as they were that month."""
 
     month = models.DateField(_("month"), unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     # [{"id", "name", "grade", "department_id", "reasons": [...]}]
-    high = models.JSONField(default=list)
-    poor = models.JSONField(default=list)
+    high = models.JSONField(default=list, verbose_name=_("high-quality customers"))
+    poor = models.JSONField(default=list, verbose_name=_("poor-quality customers"))
 
     class Meta:
         verbose_name = _("monthly quality list")

@@ -35,9 +35,16 @@ class Campaign(models.Model):
     grades = models.JSONField(_("grades contacted"), default=list)
     opened_on = models.DateField(_("opened on"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("demand campaign")
@@ -100,10 +107,17 @@ class FollowUp(models.Model):
     # planned from (a moved delivery re-plans the future tasks). Upkeep: the months between.
     sequence = models.PositiveSmallIntegerField(_("callback number"), default=1)
     anchor_on = models.DateField(_("planned from"), null=True, blank=True)
-    interval_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    interval_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("interval (months)")
+    )
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     retry_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="retries"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retries",
+        verbose_name=_("retry of"),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
@@ -124,9 +138,16 @@ class FollowUp(models.Model):
     cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
     done_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("follow-up task")
@@ -192,9 +213,16 @@ class Survey(models.Model):
     intro = models.TextField(_("introduction"), blank=True)
     is_open = models.BooleanField(_("taking answers"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("satisfaction survey")
@@ -206,13 +234,17 @@ class Survey(models.Model):
 
 
 class Question(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(default=1)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
+    )
+    position = models.PositiveSmallIntegerField(default=1, verbose_name=_("order"))
     kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=300)
     required = models.BooleanField(_("required"), default=True)
 
     class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
         ordering = ["survey", "position", "id"]
 
     def __str__(self) -> str:
@@ -222,22 +254,39 @@ class Question(models.Model):
 class Invitation(models.Model):
     """A personal survey link: signed, expiring, used once (R-FUP-3)."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("survey")
+    )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="survey_invitations"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="survey_invitations",
+        verbose_name=_("customer"),
     )
     ticket = models.ForeignKey(
-        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ticket"),
     )
-    nonce = models.CharField(max_length=32, unique=True)
+    nonce = models.CharField(max_length=32, unique=True, verbose_name=_("link key"))
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent by"),
     )
-    sent_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name=_("sent at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
@@ -250,15 +299,30 @@ class ResponseChannel(models.TextChoices):
 
 
 class SurveyResponse(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey")
+    )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="survey_responses"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        verbose_name=_("customer"),
     )
     invitation = models.OneToOneField(
-        Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="response"
+        Invitation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="response",
+        verbose_name=_("invitation"),
     )
     ticket = models.ForeignKey(
-        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ticket"),
     )
     # The analysis dimensions, fixed when the answer arrives (R-FUP-3).
     way = models.CharField(_("answered"), max_length=8, choices=ResponseChannel.choices)
@@ -278,11 +342,17 @@ class SurveyResponse(models.Model):
     gap = models.DecimalField(
         _("perceived − expected"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    scale_mean = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    nps = models.PositiveSmallIntegerField(null=True, blank=True)
-    answered_at = models.DateTimeField(default=timezone.now, db_index=True)
+    scale_mean = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("mean score")
+    )
+    nps = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("NPS score"))
+    answered_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("answered at")
+    )
 
     class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
         ordering = ["-answered_at", "-id"]
 
     def __str__(self) -> str:
@@ -290,14 +360,23 @@ class SurveyResponse(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    value = models.SmallIntegerField(null=True, blank=True)
-    expected = models.SmallIntegerField(null=True, blank=True)
-    perceived = models.SmallIntegerField(null=True, blank=True)
-    text = models.TextField(blank=True)
+    response = models.ForeignKey(
+        SurveyResponse,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("survey response"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    value = models.SmallIntegerField(null=True, blank=True, verbose_name=_("score"))
+    expected = models.SmallIntegerField(null=True, blank=True, verbose_name=_("expected score"))
+    perceived = models.SmallIntegerField(null=True, blank=True, verbose_name=_("perceived score"))
+    text = models.TextField(blank=True, verbose_name=_("text answer"))
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="fup_answer_unique")
         ]
@@ -318,9 +397,16 @@ class MysteryProgramme(models.Model):
     seed = models.BigIntegerField(_("seed of the draw"))
     candidates = models.PositiveIntegerField(_("customers matching"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("mystery customer programme")
@@ -333,20 +419,27 @@ class MysteryProgramme(models.Model):
 
 class Volunteer(models.Model):
     programme = models.ForeignKey(
-        MysteryProgramme, on_delete=models.PROTECT, related_name="volunteers"
+        MysteryProgramme,
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        verbose_name=_("programme"),
     )
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
-    nonce = models.CharField(max_length=32, unique=True)
-    expires_at = models.DateTimeField()
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    nonce = models.CharField(max_length=32, unique=True, verbose_name=_("link key"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
     visited_on = models.DateField(_("visited on"), null=True, blank=True)
     greeting = models.PositiveSmallIntegerField(_("greeting"), null=True, blank=True)
     responsiveness = models.PositiveSmallIntegerField(_("responsiveness"), null=True, blank=True)
     knowledge = models.PositiveSmallIntegerField(_("knowledge"), null=True, blank=True)
     environment = models.PositiveSmallIntegerField(_("environment"), null=True, blank=True)
     findings = models.TextField(_("findings"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
 
     class Meta:
+        verbose_name = _("mystery customer volunteer")
+        verbose_name_plural = _("mystery customer volunteers")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "customer"], name="fup_volunteer_unique")

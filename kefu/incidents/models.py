@@ -73,7 +73,9 @@ class Incident(models.Model):
     )
     occurred_at = models.DateTimeField(_("time it happened"))
     # When the chief on duty and the director were told the investigation meeting is due.
-    investigation_told_at = models.DateTimeField(null=True, blank=True)
+    investigation_told_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("investigation notice sent at")
+    )
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     site = models.ForeignKey(
         Site,
@@ -145,7 +147,12 @@ class Incident(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     closing_summary = models.TextField(_("closing summary"), blank=True)
 
@@ -179,9 +186,11 @@ class Step(models.TextChoices):
 
 
 class ChainStep(models.Model):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="steps", verbose_name=_("incident")
+    )
     step = models.CharField(_("notification step"), max_length=12, choices=Step.choices)
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     person = models.ForeignKey(
         USER,
         verbose_name=_("person told"),
@@ -228,13 +237,19 @@ class UpdateKind(models.TextChoices):
 class IncidentUpdate(models.Model):
     """The manager's record of the handling (R-INC-2), and corrections after the freeze."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates")
-    kind = models.CharField(max_length=12, choices=UpdateKind.choices)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="updates", verbose_name=_("incident")
+    )
+    kind = models.CharField(max_length=12, choices=UpdateKind.choices, verbose_name=_("kind"))
     text = models.TextField(_("progress"))
-    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("incident update")
+        verbose_name_plural = _("incident updates")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -251,15 +266,19 @@ class PartyRole(models.TextChoices):
 
 
 class Party(models.Model):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="parties")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="parties", verbose_name=_("incident")
+    )
     person = models.ForeignKey(
         USER, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("answers as"), max_length=14, choices=PartyRole.choices)
     reason = models.CharField(_("why"), max_length=300, blank=True)
-    added_at = models.DateTimeField(default=timezone.now)
+    added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
 
     class Meta:
+        verbose_name = _("party answering")
+        verbose_name_plural = _("parties answering")
         ordering = ["incident", "role", "id"]
         constraints = [
             models.UniqueConstraint(fields=["incident", "person", "role"], name="inc_party_unique")
@@ -273,13 +292,15 @@ class Investigation(models.Model):
     """The investigation meeting and its record (R-INC-4, R-INC-5); frozen once closed."""
 
     incident = models.OneToOneField(
-        Incident, on_delete=models.CASCADE, related_name="investigation"
+        Incident, on_delete=models.CASCADE, related_name="investigation", verbose_name=_("incident")
     )
     deadline = models.DateTimeField(_("meeting due by"))
     meeting_at = models.DateTimeField(_("meeting time"))
     meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
     late_reason = models.CharField(_("why after the deadline"), max_length=300, blank=True)
-    scheduled_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    scheduled_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheduled by")
+    )
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
     minutes = models.TextField(_("findings of the meeting"), blank=True)
     report_file = models.FileField(
@@ -295,11 +316,21 @@ class Investigation(models.Model):
     )
     report_at = models.DateTimeField(_("report submitted at"), null=True, blank=True)
     report_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("report submitted by"),
     )
     closed_at = models.DateTimeField(_("investigation closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     conclusion = models.TextField(_("conclusion"), blank=True)
 
@@ -339,7 +370,10 @@ class Attendance(models.TextChoices):
 
 class Attendee(models.Model):
     investigation = models.ForeignKey(
-        Investigation, on_delete=models.CASCADE, related_name="attendees"
+        Investigation,
+        on_delete=models.CASCADE,
+        related_name="attendees",
+        verbose_name=_("investigation"),
     )
     person = models.ForeignKey(
         USER, verbose_name=_("attendee"), on_delete=models.PROTECT, related_name="+"
@@ -349,12 +383,19 @@ class Attendee(models.Model):
         _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.INVITED
     )
     excuse = models.CharField(_("excuse"), max_length=300, blank=True)
-    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("recorded at"))
     recorded_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
         ordering = ["investigation", "role", "id"]
         constraints = [
             models.UniqueConstraint(fields=["investigation", "person"], name="inc_attendee_unique")
@@ -367,13 +408,22 @@ class Attendee(models.Model):
 class InjuryFiling(models.Model):
     """Injury paperwork (工伤手续), accepted only within the policy's days (R-INC-5)."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="injury_filings")
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="injury_filings",
+        verbose_name=_("incident"),
+    )
     injured_name = models.CharField(_("injured person"), max_length=100)
     note = models.CharField(_("paperwork note"), max_length=300, blank=True)
     filed_at = models.DateTimeField(_("filed at"))
-    filed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
 
     class Meta:
+        verbose_name = _("injury filing")
+        verbose_name_plural = _("injury filings")
         ordering = ["filed_at", "id"]
 
     def __str__(self) -> str:
@@ -444,14 +494,21 @@ class SanctionStatus(models.TextChoices):
 class Sanction(models.Model):
     """A sanction against a person: proposed by the rules, confirmed by the director."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="sanctions")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="sanctions", verbose_name=_("incident")
+    )
     person = models.ForeignKey(
         USER, verbose_name=_("person"), on_delete=models.PROTECT, related_name="incident_sanctions"
     )
     role = models.CharField(_("answers as"), max_length=14, choices=PartyRole.choices, blank=True)
     basis = models.CharField(_("basis"), max_length=16, choices=Basis.choices)
     rule = models.ForeignKey(
-        SanctionRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        SanctionRule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sanction rule"),
     )
     measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
     fine_yuan = models.DecimalField(_("fine (yuan)"), max_digits=10, decimal_places=2, default=0)
@@ -463,10 +520,15 @@ class Sanction(models.Model):
         default=SanctionStatus.PROPOSED,
         db_index=True,
     )
-    proposed_at = models.DateTimeField(default=timezone.now)
+    proposed_at = models.DateTimeField(default=timezone.now, verbose_name=_("proposed at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
@@ -516,8 +578,12 @@ class Inspection(models.Model):
 
 
 class Hazard(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="hazards")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="hazards")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("inspection")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("site")
+    )
     description = models.CharField(_("hazard"), max_length=300)
     status = models.CharField(
         _("status"),
@@ -535,14 +601,21 @@ class Hazard(models.Model):
         related_name="+",
     )
     deadline = models.DateField(_("rectify by"), null=True, blank=True)
-    assigned_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("assigned at"))
     assigned_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    rectified_at = models.DateTimeField(null=True, blank=True)
+    rectified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rectified at"))
     rectified_note = models.CharField(_("what was done"), max_length=300, blank=True)
     # When the assignee and the inspector were told the deadline had passed (once).
-    overdue_told_at = models.DateTimeField(null=True, blank=True)
+    overdue_told_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("overdue notice sent at")
+    )
 
     class Meta:
         verbose_name = _("hazard")

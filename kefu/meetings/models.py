@@ -44,7 +44,9 @@ class Room(models.Model):
     )
     is_active = models.BooleanField(_("open for booking"), default=True)
     notes = models.TextField(_("room notes"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("meeting room")
@@ -149,7 +151,9 @@ class Booking(models.Model):
         related_name="+",
     )
     cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("room booking")
@@ -235,7 +239,12 @@ class MeetingTask(models.Model):
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
     )
     note = models.CharField(_("task note"), max_length=300, blank=True)
 
@@ -294,7 +303,9 @@ class Equipment(models.Model):
         default=EquipmentStatus.IN_SERVICE,
     )
     notes = models.TextField(_("equipment notes"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("AV equipment")
@@ -328,7 +339,12 @@ class Fault(models.Model):
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
 
@@ -365,9 +381,16 @@ class Maintenance(models.Model):
         related_name="repairs",
     )
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("maintenance record")

@@ -284,6 +284,8 @@ API: dict[str, Need] = {
     "GET /callcenter/hotlines": need("callcenter.view"),
     "POST /callcenter/hotlines": need("callcenter.manage"),
     "PATCH /callcenter/hotlines/{hotline_id}": need("callcenter.manage"),
+    "GET /callcenter/queues": need("callcenter.view"),
+    "PATCH /callcenter/queues/{queue_id}": need("callcenter.manage"),
     "GET /callcenter/cti": need("callcenter.manage"),
     "POST /callcenter/cti/rotate": need("callcenter.manage"),
     "PUT /callcenter/cti/blocked": need("callcenter.manage"),

@@ -38,10 +38,14 @@ class Department(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    path = models.CharField(
+        max_length=255, db_index=True, editable=False, default="", verbose_name=_("tree path")
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -76,7 +80,9 @@ class Position(models.Model):
     span_influence = models.PositiveSmallIntegerField(_("influence span"), null=True, blank=True)
     span_support = models.PositiveSmallIntegerField(_("support span"), null=True, blank=True)
     spans_rated_at = models.DateTimeField(_("spans rated at"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("position")
@@ -150,7 +156,9 @@ class User(AbstractUser):
 
 
 class UserRole(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_rows")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_rows", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, db_index=True)
 
     class Meta:
@@ -165,14 +173,18 @@ class UserRole(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 of the secret is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("token name"), max_length=100)
-    prefix = models.CharField(max_length=12, unique=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    prefix = models.CharField(max_length=12, unique=True, verbose_name=_("token prefix"))
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
 
     class Meta:
         verbose_name = _("API token")

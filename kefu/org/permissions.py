@@ -19,7 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kefu.errors import NotAuthenticated, PermissionDenied
+from kefu.errors import NotAuthenticated
+from kefu.org.refusals import refused
 from kefu.org.roles import ALL_ROLES, Role
 
 
@@ -569,24 +570,13 @@ def check(user, code: str, *, department=None) -> Scope:
     scope = scope_of(user, code)
     permission = PERMISSIONS[code]
     if scope is None:
-        raise PermissionDenied(
-            message=_("Your role is not allowed to %(what)s (permission %(code)s).")
-            % {"what": permission.description, "code": code},
-            permission=code,
-        )
+        raise refused([permission])
     if (
         department is not None
         and scope == Scope.DEPARTMENT
         and not in_user_departments(user, department)
     ):
-        raise PermissionDenied(
-            message=_(
-                "You may %(what)s only for your own department; %(dept)s is outside it "
-                "(permission %(code)s)."
-            )
-            % {"what": permission.description, "dept": department.name, "code": code},
-            permission=code,
-        )
+        raise refused([permission], department=department)
     return scope
 
 

@@ -44,7 +44,9 @@ class ApprovalThreshold(models.Model):
     )
     up_to = models.DecimalField(_("amount up to (yuan)"), max_digits=16, decimal_places=2)
     chain = models.JSONField(_("approval chain"), default=list)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("updated at")
+    )
 
     class Meta:
         verbose_name = _("approval threshold")
@@ -70,7 +72,9 @@ class CommitteeMember(models.Model):
         on_delete=models.PROTECT,
         related_name="plan_committee_seat",
     )
-    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("added at")
+    )
 
     class Meta:
         verbose_name = _("committee member")
@@ -150,7 +154,9 @@ class PlanVersion(models.Model):
     A change to an approved plan is version n+1 referencing n; n stays as it was.
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="versions", verbose_name=_("plan")
+    )
     number = models.PositiveSmallIntegerField(_("version"))
     previous = models.ForeignKey(
         "self",
@@ -180,14 +186,21 @@ class PlanVersion(models.Model):
     change_reason = models.TextField(_("reason for the change"), blank=True)
     # The review round: the chain taken from the thresholds when submitted, and where it is.
     chain = models.JSONField(_("approval chain"), default=list)
-    step = models.PositiveSmallIntegerField(default=0)
+    step = models.PositiveSmallIntegerField(default=0, verbose_name=_("step"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("plan version")
@@ -220,9 +233,11 @@ class ApprovalRecord(models.Model):
     signed, when, and a SHA-256 over them and the version's content, like a signature.
     """
 
-    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="decisions")
-    round = models.PositiveSmallIntegerField(default=1)
-    step = models.PositiveSmallIntegerField()
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("version")
+    )
+    round = models.PositiveSmallIntegerField(default=1, verbose_name=_("round"))
+    step = models.PositiveSmallIntegerField(verbose_name=_("step"))
     step_role = models.CharField(_("step"), max_length=32)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     actor = models.ForeignKey(
@@ -250,7 +265,9 @@ class ApprovalRecord(models.Model):
 class Checkpoint(models.Model):
     """A control point of carrying out a plan (管控点, R-PLN-4), tracked to done."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="checkpoints")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="checkpoints", verbose_name=_("plan")
+    )
     title = models.CharField(_("checkpoint"), max_length=200)
     due_on = models.DateField(_("due on"), db_index=True)
     owner = models.ForeignKey(
@@ -261,11 +278,20 @@ class Checkpoint(models.Model):
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("done by"),
     )
     note = models.TextField(_("note"), blank=True)
-    overdue_notified_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    overdue_notified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("overdue notice sent at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("plan checkpoint")

@@ -33,7 +33,9 @@ class Indicator(models.Model):
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     description = models.TextField(_("indicator description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("KPI")
@@ -57,9 +59,13 @@ class Scheme(models.Model):
     )
     is_active = models.BooleanField(_("in use"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("KPI scheme")
@@ -71,12 +77,18 @@ class Scheme(models.Model):
 
 
 class SchemeItem(models.Model):
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="items")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="items", verbose_name=_("scheme")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="items", verbose_name=_("indicator")
+    )
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2)
 
     class Meta:
+        verbose_name = _("scheme item")
+        verbose_name_plural = _("scheme items")
         ordering = ["scheme", "id"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "indicator"], name="rep_item_unique"),
@@ -106,15 +118,24 @@ class MonthlyReport(models.Model):
     commentary = models.TextField(_("business department's commentary"), blank=True)
     built_at = models.DateTimeField(_("built at"), default=timezone.now)
     built_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("built by"),
     )
     build_seconds = models.FloatField(_("build time (s)"), default=0)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("issued by"),
     )
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
 
     class Meta:
         verbose_name = _("monthly supervision report")
@@ -138,19 +159,31 @@ class CallDayFact(models.Model):
     reads a few thousand rows instead of a month's millions of calls.
     """
 
-    day = models.DateField(db_index=True)
+    day = models.DateField(db_index=True, verbose_name=_("day"))
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("agent"),
     )
     department = models.ForeignKey(
-        "org.Department", on_delete=models.PROTECT, null=True, related_name="+"
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("department"),
     )
-    offered = models.PositiveIntegerField(default=0)
-    answered = models.PositiveIntegerField(default=0)
-    answered_within = models.PositiveIntegerField(default=0)
-    short_abandoned = models.PositiveIntegerField(default=0)
+    offered = models.PositiveIntegerField(default=0, verbose_name=_("calls offered"))
+    answered = models.PositiveIntegerField(default=0, verbose_name=_("calls answered"))
+    answered_within = models.PositiveIntegerField(
+        default=0, verbose_name=_("answered within the target")
+    )
+    short_abandoned = models.PositiveIntegerField(default=0, verbose_name=_("short abandons"))
 
     class Meta:
+        verbose_name = _("daily call figures")
+        verbose_name_plural = _("daily call figures")
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "agent", "department"], name="rep_callfact_unique_dept"
@@ -164,10 +197,14 @@ class CallDayFact(models.Model):
 class FactMonth(models.Model):
     """When a month's call facts were last brought up to date, and under which settings."""
 
-    month = models.DateField(unique=True)
-    checked_at = models.DateTimeField()
-    service_level_seconds = models.PositiveIntegerField()
-    short_abandon_seconds = models.PositiveIntegerField()
+    month = models.DateField(unique=True, verbose_name=_("month"))
+    checked_at = models.DateTimeField(verbose_name=_("brought up to date at"))
+    service_level_seconds = models.PositiveIntegerField(verbose_name=_("service level target (s)"))
+    short_abandon_seconds = models.PositiveIntegerField(verbose_name=_("short abandon under (s)"))
+
+    class Meta:
+        verbose_name = _("call figures month")
+        verbose_name_plural = _("call figures months")
 
     def __str__(self) -> str:
         return self.month.strftime("%Y-%m")
@@ -181,7 +218,11 @@ class KpiClose(models.Model):
     month = models.DateField(_("month"), unique=True)
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("closed by"),
     )
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64)
 
@@ -198,14 +239,24 @@ class ClosedScorecard(models.Model):
     """One scorecard of a closed month, exactly as computed at the close, filed under the
     unit it is shown for (the company overview, a department, a position) in page order."""
 
-    close = models.ForeignKey(KpiClose, on_delete=models.CASCADE, related_name="cards")
-    unit_kind = models.CharField(max_length=12)  # company, department, position
-    unit_id = models.PositiveBigIntegerField(default=0)  # 0 for the company
-    order = models.PositiveSmallIntegerField(default=0)
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
-    card = models.JSONField(encoder=DjangoJSONEncoder)
+    close = models.ForeignKey(
+        KpiClose, on_delete=models.CASCADE, related_name="cards", verbose_name=_("closed month")
+    )
+    unit_kind = models.CharField(
+        max_length=12, verbose_name=_("unit kind")
+    )  # company, department, position
+    unit_id = models.PositiveBigIntegerField(
+        default=0, verbose_name=_("unit ID")
+    )  # 0 for the company
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme")
+    )
+    card = models.JSONField(encoder=DjangoJSONEncoder, verbose_name=_("scorecard"))
 
     class Meta:
+        verbose_name = _("closed scorecard")
+        verbose_name_plural = _("closed scorecards")
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(

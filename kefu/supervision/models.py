@@ -132,12 +132,21 @@ class DutyLogSample(models.Model):
 class SampleItem(models.Model):
     """One sampled entry and the director's review of it."""
 
-    sample = models.ForeignKey(DutyLogSample, on_delete=models.CASCADE, related_name="items")
-    entry = models.ForeignKey(DutyLogEntry, on_delete=models.PROTECT, related_name="+")
+    sample = models.ForeignKey(
+        DutyLogSample, on_delete=models.CASCADE, related_name="items", verbose_name=_("sample")
+    )
+    entry = models.ForeignKey(
+        DutyLogEntry, on_delete=models.PROTECT, related_name="+", verbose_name=_("entry")
+    )
     in_order = models.BooleanField(_("in order"), null=True, blank=True)
     finding = models.TextField(_("review finding"), blank=True)
     reviewed_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
@@ -225,7 +234,9 @@ class Walkthrough(models.Model):
     )
     summary = models.TextField(_("walk-through summary"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("process walk-through")
@@ -237,9 +248,14 @@ class Walkthrough(models.Model):
 
 
 class Finding(models.Model):
-    walkthrough = models.ForeignKey(Walkthrough, on_delete=models.CASCADE, related_name="findings")
+    walkthrough = models.ForeignKey(
+        Walkthrough,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("walkthrough"),
+    )
     text = models.TextField(_("finding"))
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         verbose_name = _("walk-through finding")
@@ -259,7 +275,9 @@ class FixStatus(models.TextChoices):
 class Fix(models.Model):
     """A fix (整改) a walk-through calls for, assigned to one person and tracked to closure."""
 
-    walkthrough = models.ForeignKey(Walkthrough, on_delete=models.CASCADE, related_name="fixes")
+    walkthrough = models.ForeignKey(
+        Walkthrough, on_delete=models.CASCADE, related_name="fixes", verbose_name=_("walkthrough")
+    )
     finding = models.ForeignKey(
         Finding,
         verbose_name=_("for finding"),
@@ -282,7 +300,12 @@ class Fix(models.Model):
     done_note = models.TextField(_("what was done"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 

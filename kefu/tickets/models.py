@@ -51,7 +51,12 @@ class ComplaintCategory(models.Model):
 
     name = models.CharField(_("category name"), max_length=100)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent category"),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -157,7 +162,7 @@ class Ticket(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.OPEN, db_index=True
     )
-    paused_from = models.CharField(max_length=16, blank=True)
+    paused_from = models.CharField(max_length=16, blank=True, verbose_name=_("paused in state"))
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_at_first_contact = models.BooleanField(_("resolved at first contact"), default=False)
     # R-TIC-4
@@ -175,7 +180,7 @@ class Ticket(models.Model):
     response_due = models.DateTimeField(_("respond by"), null=True, blank=True, db_index=True)
     resolution_due = models.DateTimeField(_("resolve by"), null=True, blank=True, db_index=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
-    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_since = models.DateTimeField(null=True, blank=True, verbose_name=_("paused since"))
     paused_seconds = models.PositiveIntegerField(_("paused (seconds)"), default=0)
     response_breached = models.BooleanField(_("response late"), default=False)
     resolution_breached = models.BooleanField(_("resolution late"), default=False)
@@ -190,6 +195,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("callback made by"),
     )
     callback_reached = models.BooleanField(_("customer reached"), null=True, blank=True)
     callback_satisfaction = models.PositiveSmallIntegerField(
@@ -226,12 +232,19 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # R-TIC-10: every change names the version the person saw.
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    idempotency_key = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(
+        max_length=100, blank=True, verbose_name=_("idempotency key")
+    )
 
     class Meta:
         verbose_name = _("ticket")
@@ -301,18 +314,27 @@ class EventKind(models.TextChoices):
 class TicketEvent(models.Model):
     """The ticket's history: one row per thing that happened, shown as its timeline."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
     )
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    from_state = models.CharField(max_length=16, blank=True)
-    to_state = models.CharField(max_length=16, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices, verbose_name=_("event"))
+    from_state = models.CharField(max_length=16, blank=True, verbose_name=_("state before"))
+    to_state = models.CharField(max_length=16, blank=True, verbose_name=_("state after"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
 
     class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"], name="tic_event_ticket_idx")]
 
@@ -342,12 +364,22 @@ class HandoffStatus(models.TextChoices):
 class Handoff(models.Model):
     """The work contact form (工作联络单): what, why and by when, to a department or person."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="handoffs")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="handoffs", verbose_name=_("ticket")
+    )
     from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handed off by"),
     )
     from_department = models.ForeignKey(
-        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from department"),
     )
     to_department = models.ForeignKey(
         "org.Department",
@@ -368,14 +400,22 @@ class Handoff(models.Model):
     due_by = models.DateTimeField(_("by when"))
     filed_after = models.BooleanField(_("filed after solving (先解决后补单)"), default=False)
     status = models.CharField(
-        max_length=10, choices=HandoffStatus.choices, default=HandoffStatus.PENDING
+        max_length=10,
+        choices=HandoffStatus.choices,
+        default=HandoffStatus.PENDING,
+        verbose_name=_("status"),
     )
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responded by"),
     )
-    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("responded at"))
     reject_reason = models.TextField(_("why rejected"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("work contact form")
@@ -389,28 +429,48 @@ class Handoff(models.Model):
 class Charge(models.Model):
     """A paid service charged on a ticket from the fee schedule (R-TIC-8)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="charges")
-    item = models.ForeignKey(FeeItem, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(max_digits=8, decimal_places=2)
-    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="charges", verbose_name=_("ticket")
     )
+    item = models.ForeignKey(
+        FeeItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("fee item")
+    )
+    quantity = models.DecimalField(max_digits=8, decimal_places=2, verbose_name=_("quantity"))
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2, verbose_name=_("unit price"))
+    amount = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("amount"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("charge line")
+        verbose_name_plural = _("charge lines")
 
     def __str__(self) -> str:
         return f"{self.item_id} × {self.quantity}"
 
 
 class Payment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="payments")
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    method = models.CharField(max_length=20)
-    received_at = models.DateTimeField(default=timezone.now)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="payments", verbose_name=_("ticket")
     )
+    amount = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("amount"))
+    method = models.CharField(max_length=20, verbose_name=_("payment method"))
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=_("received at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+
+    class Meta:
+        verbose_name = _("payment received")
+        verbose_name_plural = _("payments received")
 
     def __str__(self) -> str:
         return f"{self.ticket_id} ¥{self.amount}"

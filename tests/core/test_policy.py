@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from kefu import policy
 from kefu.audit.models import AuditEntry
@@ -72,3 +74,36 @@ def test_it_changes_a_setting_on_the_page_and_shows_a_refusal_inline(web):
     assert bad.status_code == 200
     assert "field-error" in bad.content.decode()
     assert policy.get("callcenter.lines") == 95
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        (
+            "calendar.unknown_year_rule",
+            "monthly",
+            "只能是“error”或“weekdays”（您填写的是“monthly”）。",
+        ),
+        ("callcenter.lines", "many", "请填写 1 至 100000 之间的整数（您填写的是“many”）。"),
+        ("supervision.sample_percent", "150", "之间的数字（您填写的是“150”）。"),
+        ("followups.campaign_grades", "A,E", "请填写 A、B、C、D 中的等级，用逗号分隔，例如 A,B"),
+        ("supervision.weekly_meeting_time", "25:00", "请按 HH:MM 填写时间，例如 15:00"),
+        ("calendar.business_hours", "nine to five", "请填写一个或多个时段，例如 09:00-12:00"),
+    ],
+)
+def test_every_refused_setting_says_in_chinese_what_it_accepts(sysadmin, key, value, expected):
+    """Issue: the policy page said "choose one of: error, weekdays" in English. Each kind of
+    setting (choice, whole number, number, grades, time of day, business hours) now says
+    what it accepts in the reader's language, after the setting's own label."""
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused:
+        policy_set(actor=sysadmin, key=key, value=value)
+    message = refused.value.message
+    assert message.startswith(f"{policy.POLICIES[key].label}：")
+    assert expected in message
+    assert not re.search(r"\b(choose|give|must|list|got)\b", message)
+
+
+def test_a_refused_setting_reads_in_english_for_an_english_reader(sysadmin):
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        policy_set(actor=sysadmin, key="calendar.unknown_year_rule", value="monthly")
+    assert refused.value.message.endswith(": must be error or weekdays (you gave “monthly”).")

@@ -156,7 +156,8 @@ def test_the_gate_answers_before_the_body_is_read(api):
     assert refused.status_code == 403
     body = refused.json()
     assert body["permission"] == "ticket.create"
-    assert "ticket.create" in body["detail"]
+    # The sentence reads in Chinese; the code travels beside it (R-SEC-3).
+    assert body["detail"] == "您的角色无权将客户来电来访记录为工单。"
 
 
 def test_the_page_gate_shows_the_usual_403_page_naming_the_permission(web):

@@ -25,7 +25,9 @@ def test_it_answers_every_role_and_permission_pair_as_the_table_says():
                 with pytest.raises(PermissionDenied) as refused:
                     check(member, code)
                 assert refused.value.permission == code
-                assert code in refused.value.message
+                # The sentence names the permission by its label; the code travels beside it.
+                assert str(permission.description) in refused.value.message
+                assert code not in refused.value.message
 
 
 def test_it_gives_every_role_of_the_spec_at_least_one_permission():
@@ -47,7 +49,8 @@ def test_it_refuses_a_user_without_roles_with_a_message_naming_the_permission():
     member = factories.user()
     with pytest.raises(PermissionDenied) as refused:
         check(member, "org.view")
-    assert "org.view" in refused.value.message
+    assert str(PERMISSIONS["org.view"].description) in refused.value.message
+    assert refused.value.permission == "org.view"
 
 
 def test_it_refuses_an_anonymous_user_as_not_signed_in():

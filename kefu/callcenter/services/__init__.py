@@ -1,4 +1,4 @@
-"""Every write of the call centre: imports, live events, hotlines, extensions, links, plays,
+"""Every write of the call centre: imports, live events, hotlines, queues, extensions, links, plays,
 shift templates, leave and forecast overrides.
 
 Each function checks the actor's permission first (R-SEC-3), writes atomically and records
@@ -33,6 +33,7 @@ from kefu.callcenter.services.setup import (
     agent_extension_set,
     hotline_create,
     hotline_update,
+    queue_rename,
 )
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "hotline_create",
     "hotline_update",
     "phone_key",
+    "queue_rename",
     "shift_template_create",
     "shift_template_update",
     "staff_leave_cancel",

@@ -1,4 +1,4 @@
-"""Hotlines with IVR menus (R-CC-1) and agents' extensions."""
+"""Hotlines with IVR menus (R-CC-1), queues' display names (R-CC-5) and agents' extensions."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from kefu.audit.services import audit_record, snapshot
 from kefu.callcenter.models import (
     AgentExtension,
     Hotline,
+    Queue,
 )
 from kefu.errors import Conflict, ValidationFailed
 from kefu.org.models import User
@@ -99,6 +100,36 @@ def hotline_update(
             after=snapshot(hotline),
         )
     return hotline
+
+
+@transaction.atomic
+def queue_rename(*, actor, queue: Queue, display_name: str) -> Queue:
+    """R-CC-1, R-CC-5: give a PBX queue the name people read (blank: the PBX name again).
+
+    The PBX name stays the key the imports and live events look the queue up by.
+    """
+    check(actor, "callcenter.manage")
+    display_name = " ".join((display_name or "").split())
+    limit = Queue._meta.get_field("display_name").max_length
+    if len(display_name) > limit:
+        raise ValidationFailed.on(
+            "display_name",
+            _("A queue's display name is at most %(n)s characters.") % {"n": limit},
+        )
+    if display_name == queue.display_name:
+        return queue
+    before = snapshot(queue)
+    queue.display_name = display_name
+    queue.save(update_fields=["display_name"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=queue,
+        summary=_("queue display name changed"),
+        before=before,
+        after=snapshot(queue),
+    )
+    return queue
 
 
 @transaction.atomic
