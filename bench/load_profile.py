@@ -39,6 +39,35 @@ def _requests(fixture: dict):
     def customer():
         return rng.choice(fixture["customers"])
 
+    def _cti(event: str):
+        """One call's event; the events before it (untimed) come first, as the PBX sends."""
+        key = f"profile-{uuid.uuid4().hex[:12]}"
+        url = f"/api/v1/cti/{fixture['cti_token']}"
+        bodies = {
+            "newCall": {
+                "from": rng.choice(fixture["phones"]),
+                "to": "4008001234",
+                "direction": "in",
+            },
+            "answer": {"answeringNumber": agent["username"], "user": agent["username"]},
+            "hangup": {"cause": "normalClearing"},
+        }
+        order = list(bodies)
+        before = [
+            ("post", url, {"event": e, "callId": key, **bodies[e]}, None)
+            for e in order[: order.index(event)]
+        ]
+        return ("post", url, {"event": event, "callId": key, **bodies[event]}, None, before)
+
+    def _ticket_of(account: dict) -> int:
+        from kefu.tickets.models import Ticket
+
+        return (
+            Ticket.objects.filter(first_responder__username=account["username"])
+            .order_by("-pk")
+            .values_list("pk", flat=True)[0]
+        )
+
     return {
         "health (baseline)": lambda: ("get", "/api/v1/health", None, None),
         "search customers": lambda: (
@@ -59,18 +88,15 @@ def _requests(fixture: dict):
             },
             ("token", agent),
         ),
-        "cti newCall": lambda: (
+        "record contact": lambda: (
             "post",
-            f"/api/v1/cti/{fixture['cti_token']}",
-            {
-                "event": "newCall",
-                "callId": f"profile-{uuid.uuid4().hex[:12]}",
-                "from": rng.choice(fixture["phones"]),
-                "to": "4008001234",
-                "direction": "in",
-            },
-            None,
+            f"/api/v1/tickets/{_ticket_of(agent)}/contacts",
+            {"channel": "phone", "note": "客户来电催办"},
+            ("token", agent),
         ),
+        "cti newCall": lambda: _cti("newCall"),
+        "cti answer": lambda: _cti("answer"),
+        "cti hangup": lambda: _cti("hangup"),
         "queue page": lambda: ("get", "/tickets/", None, ("session", boss)),
         "queue api": lambda: ("get", "/api/v1/tickets", {"queue": "department"}, ("token", boss)),
         "KPI scorecard": lambda: (
@@ -83,8 +109,44 @@ def _requests(fixture: dict):
     }
 
 
+# How often each request comes in the locust mix (bench/load/locustfile.py): agents (weight 8)
+# run search 4, customer page 3, record ticket 2, record contact 1; the PBX (2) posts newCall,
+# answer and hangup for each call; supervisors (1) run queue page 3, queue API 3, scorecard 2,
+# KPI definitions 1; the monitor (1) polls health. Per 16 requests of the mix:
+MIX = {
+    "search customers": 8 * 4 / 10,
+    "customer page": 8 * 3 / 10,
+    "record ticket": 8 * 2 / 10,
+    "record contact": 8 * 1 / 10,
+    "cti newCall": 2,
+    "cti answer": 2,
+    "cti hangup": 2,
+    "queue page": 3 / 9,
+    "queue api": 3 / 9,
+    "KPI scorecard": 2 / 9,
+    "KPI definitions": 1 / 9,
+    "health (baseline)": 1,
+}
+
+
+def _backend_cpu_ms() -> float | None:
+    """CPU time of this connection's PostgreSQL backend (when the server runs here)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def _call(client, fixture: dict, spec) -> int:
-    method, path, data, auth = spec
+    method, path, data, auth, *before = spec
+    for earlier in before[0] if before else ():
+        _call(client, fixture, earlier)
     headers = {}
     client.cookies.clear()
     if auth and auth[0] == "token":
@@ -124,22 +186,42 @@ def main() -> None:
     fixture = json.loads(fixture_path.read_text())
     client = Client()
     specs = _requests(fixture)
-    medians = {}
+    medians, cpu, database = {}, {}, {}
     for name, make in specs.items():
         for _ in range(3):  # warm caches and connections
             _call(client, fixture, make())
-        times = []
+        times, cpus, db_ms = [], [], 0.0
         for _ in range(args.repeat):
-            spec = make()
-            start = time.perf_counter()
-            status = _call(client, fixture, spec)
+            method, path, data, auth, *before = make()
+            for earlier in before[0] if before else ():
+                _call(client, fixture, earlier)
+            db_before = _backend_cpu_ms()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            status = _call(client, fixture, (method, path, data, auth))
             times.append((time.perf_counter() - start) * 1000)
+            cpus.append((time.process_time() - start_cpu) * 1000)
+            db_after = _backend_cpu_ms()
+            if db_before is not None and db_after is not None:
+                db_ms += db_after - db_before
             if status >= 400:
                 raise SystemExit(f"{name}: HTTP {status}")
         medians[name] = round(statistics.median(times), 2)
+        cpu[name] = round(statistics.median(cpus), 2)
+        database[name] = round(db_ms / args.repeat, 2)
     base = medians["health (baseline)"]
     for name, ms in sorted(medians.items(), key=lambda kv: -kv[1]):
-        print(f"{name:<20} p50 {ms:8.2f} ms   {ms / base:6.1f}× health")
+        print(
+            f"{name:<20} p50 {ms:8.2f} ms   {ms / base:6.1f}× health   CPU: Kefu "
+            f"{cpu[name]:6.2f} ms, database {database[name]:5.2f} ms"
+        )
+    share = sum(MIX.values())
+    mix_kefu = sum(MIX[n] * cpu[n] for n in MIX) / share
+    mix_db = sum(MIX[n] * database[n] for n in MIX) / share
+    print(
+        f"the mix, weighted as locust sends it: {mix_kefu:.2f} ms of Kefu's CPU + "
+        f"{mix_db:.2f} ms of the database's per request -> two free cores serve at most "
+        f"{2000 / (mix_kefu + mix_db):.0f} req/s before the web server and the load generator"
+    )
     slowest = args.profile or max(medians, key=medians.get)
     profiler = Profiler(interval=0.0005)
     profiler.start()
@@ -157,6 +239,14 @@ def main() -> None:
         "repeat": args.repeat,
         "unit": "milliseconds, median of sequential requests through the whole stack",
         "medians": medians,
+        "cpu_ms": cpu,
+        "database_cpu_ms": database,
+        "mix_weights_per_16_requests": MIX,
+        "mix_cpu_ms_per_request": {
+            "kefu": round(mix_kefu, 2),
+            "database": round(mix_db, 2),
+            "two_cores_serve_at_most_req_s": round(2000 / (mix_kefu + mix_db)),
+        },
         "baseline": "health (baseline)",
         "ratios_to_baseline": {k: round(v / base, 1) for k, v in medians.items()},
         "profiled": slowest,

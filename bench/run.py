@@ -352,6 +352,9 @@ def rows_for(name: str, data: dict) -> list[tuple]:
                          _r(ours[case]["paid_hours"] / paid) if paid else None,
                          "ours ÷ baseline", "≤ 1"))  # fmt: skip
     elif name.startswith("load"):
+        for config, rate in (data.get("capacity_req_s") or {}).items():
+            rows.append((f"capacity, {config}: highest offered rate served at p95 < 100 ms, "
+                         "no errors", rate, "req/s", "", None, None, "", "≥ 300"))  # fmt: skip
         for config, r in (data.get("figures") or {}).items():
             mix = r.get("mix", {})
             base = r.get("baseline") or r.get("health") or {}

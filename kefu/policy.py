@@ -499,6 +499,15 @@ _POLICIES += [
         100000,
     ),
     Policy(
+        "reports.scorecard_cache_seconds",
+        60,
+        _("Live KPI scorecards are recomputed at most this often (0: on every view)"),
+        "R-SUP-4",
+        _("seconds"),
+        0,
+        3600,
+    ),
+    Policy(
         "reports.trend_months",
         12,
         _("Months shown in the report's trends"),
@@ -643,6 +652,12 @@ def _stored(key: str) -> str | None:
         memo.update(PolicySetting.objects.values_list("key", "value"))
         memo[""] = None  # loaded
     return memo.get(key)
+
+
+def request_memo() -> dict | None:
+    """This request's memo of what is read once per request (None outside a request): the
+    settings, and the work calendar built from them (kefu/core/calendar_services.py)."""
+    return _request_settings.get()
 
 
 def forget() -> None:

@@ -284,7 +284,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kefu.org.backends.StaffBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("KEFU_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked account opens again after 15 minutes
@@ -303,6 +303,13 @@ AXES_VERBOSE = False
 # listens beyond the loopback, so `make run` on 127.0.0.1 keeps working over plain HTTP.
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 HTTPS = env_bool("KEFU_HTTPS", not DEBUG and not TESTING and HOST not in LOOPBACK_HOSTS)
+# With Redis (shared by every web process) a session is read from the cache and written
+# through to the database, saving a query on every page (issue 9); without it, the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("KEFU_SECURE_COOKIES", HTTPS)

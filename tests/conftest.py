@@ -43,6 +43,17 @@ class ApiClient:
         return self._call("delete", path)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test's pages cached (scorecards, sign-in
+    lookups) is keyed by ids another test's rolled-back database can reuse."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api():
     """``api(Role.AGENT)`` gives an API client signed in as a new user with that role."""

@@ -94,11 +94,19 @@ def calendar_year_set(
         before=before,
         after=snapshot(entry),
     )
+    policy.forget()  # the rest of this request reads the new calendar
     return entry
 
 
+_MEMO_KEY = "\0work_calendar"
+
+
 def work_calendar() -> WorkCalendar:
-    """The calendar in force: entered years over the package, then the fallback policy."""
+    """The calendar in force: entered years over the package, then the fallback policy.
+    Built once per request (a ticket's due times read it more than once)."""
+    memo = policy.request_memo()
+    if memo is not None and _MEMO_KEY in memo:
+        return memo[_MEMO_KEY]
     entered = {
         row.year: YearEntry(
             year=row.year,
@@ -107,7 +115,10 @@ def work_calendar() -> WorkCalendar:
         )
         for row in CalendarYear.objects.all()
     }
-    return WorkCalendar(entered=entered, fallback=policy.get("calendar.unknown_year_rule"))
+    calendar = WorkCalendar(entered=entered, fallback=policy.get("calendar.unknown_year_rule"))
+    if memo is not None:
+        memo[_MEMO_KEY] = calendar
+    return calendar
 
 
 def business_hours() -> BusinessHours:

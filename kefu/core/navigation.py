@@ -7,12 +7,14 @@ their roles allow (R-SEC-3), so nobody meets a link that ends in a 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kefu.org.permissions import allowed
+from kefu.org.permissions import allowed_for_roles
 
 
 @dataclass(frozen=True)
@@ -102,25 +104,41 @@ NAV: list[NavItem | NavGroup] = [
 
 
 def _link(item: NavItem) -> dict:
-    return {"label": item.label, "url": reverse(item.url_name), "active": False}
+    return {"label": str(item.label), "url": reverse(item.url_name), "active": False}
+
+
+@lru_cache(maxsize=512)
+def _skeleton(roles: frozenset[str], language: str | None, prefix: str) -> tuple:
+    """The menus a set of roles sees, in one language: the same for every page, so built once
+    per process (issue 9) instead of on every request. Entries are ("link", label, url) or
+    ("menu", label, links)."""
+    entries: list[tuple] = []
+    for entry in NAV:
+        if isinstance(entry, NavItem):
+            if allowed_for_roles(roles, entry.permission):
+                entries.append(("link", _link(entry)))
+            continue
+        items = tuple(_link(i) for i in entry.items if allowed_for_roles(roles, i.permission))
+        if len(items) == 1:
+            entries.append(("link", items[0]))
+        elif items:
+            entries.append(("menu", {"label": str(entry.label)}, items))
+    return tuple(entries)
 
 
 def nav_for(user, current_path: str) -> list[dict]:
     """The top bar for ``user``: links, and menus ({"label", "menu"}) of links."""
+    skeleton = _skeleton(frozenset(user.role_codes), get_language(), get_script_prefix())
     entries: list[dict] = []
     links: list[dict] = []
-    for entry in NAV:
-        if isinstance(entry, NavItem):
-            if allowed(user, entry.permission):
-                entries.append(_link(entry))
-                links.append(entries[-1])
-            continue
-        items = [_link(i) for i in entry.items if allowed(user, i.permission)]
-        links += items
-        if len(items) == 1:
-            entries.append(items[0])
-        elif items:
-            entries.append({"label": entry.label, "menu": items, "active": False})
+    for kind, head, *rest in skeleton:
+        if kind == "link":
+            entries.append(dict(head))
+            links.append(entries[-1])
+        else:
+            items = [dict(i) for i in rest[0]]
+            links += items
+            entries.append({**head, "menu": items, "active": False})
     # The longest link that the current page lies under is the active one.
     matches = [i for i in links if current_path == i["url"] or (
         i["url"] != "/" and current_path.startswith(i["url"]))]  # fmt: skip

@@ -46,7 +46,15 @@ def notify(users: Iterable, text: str, *, url: str = "", exclude=None) -> int:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The badge on every page (issue 9: plain SQL, read on every request)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM core_notification WHERE user_id = %s AND read_at IS NULL",
+            [user.pk],
+        )
+        return cursor.fetchone()[0]
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:

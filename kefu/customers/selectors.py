@@ -28,9 +28,15 @@ def customers_visible(user, code: str = "customer.view"):
     return scope_filter(user, code, queryset).select_related("department", "manager")
 
 
-def customer_get(user, pk, code: str = "customer.view") -> Customer:
-    """One customer, or 404; a 403 naming the permission when outside the user's departments."""
-    customer = get_or_404(Customer.objects.select_related("department", "manager"), pk=pk)
+def customer_get(
+    user, pk, code: str = "customer.view", *, warning_figures: bool = False
+) -> Customer:
+    """One customer, or 404; a 403 naming the permission when outside the user's departments.
+    ``warning_figures`` reads the early-warning figures (R-CUS-6) in the same query."""
+    customers = Customer.objects.select_related("department", "manager")
+    if warning_figures:
+        customers = with_warning_figures(customers)
+    customer = get_or_404(customers, pk=pk)
     check(user, code, department=customer.department)
     return customer
 
@@ -172,6 +178,11 @@ def customer_warnings(customer) -> list[Warning]:
     else:
         recent, paid, value = warning_figures([customer.pk]).get(customer.pk, (0, ZERO, ZERO))
     return _warning_messages(warning_flags(recent, paid, value), recent, paid, value)
+
+
+def is_listed(entry: BlacklistEntry, today: dt.date) -> bool:
+    """R-CUS-5: an entry keeps its customer on the blacklist until lifted or past its date."""
+    return entry.lifted_at is None and (entry.until is None or entry.until >= today)
 
 
 def active_blacklist(customer_ids) -> dict[int, BlacklistEntry]:

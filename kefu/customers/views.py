@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -153,13 +154,15 @@ def customer_edit(request, customer_id: int):
 @login_required
 def customer_detail(request, customer_id: int):
     """R-CUS-8: one page with everything about the customer, to whoever may see it."""
-    customer = selectors.customer_get(request.user, customer_id)
+    customer = selectors.customer_get(request.user, customer_id, warning_figures=True)
     if customer.merged_into_id:
         messages.info(
             request, _("This customer was merged into #%(id)s.") % {"id": customer.merged_into_id}
         )
     user = request.user
-    listed = selectors.active_blacklist([customer.pk]).get(customer.pk)
+    history = list(customer.blacklist.select_related("approved_by", "lifted_by"))
+    today = timezone.localdate()
+    listed = next((e for e in history if selectors.is_listed(e, today)), None)
     personal = selectors.personal_view(customer)
     contacts = [{"contact": c, "phone": mask("phone", c.phone)} for c in customer.contacts.all()]
     context = {
@@ -169,7 +172,7 @@ def customer_detail(request, customer_id: int):
         "contracts": customer.contracts.prefetch_related("claims"),
         "warnings": selectors.customer_warnings(customer),
         "blacklist": listed,
-        "blacklist_history": customer.blacklist.select_related("approved_by", "lifted_by"),
+        "blacklist_history": history,
         "class_changes": customer.class_changes.select_related("actor")[:20],
         "grade_changes": customer.grade_changes.select_related("actor")[:20],
         "timeline": customer.timeline.select_related("actor")[:100],

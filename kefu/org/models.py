@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -149,7 +149,10 @@ class User(AbstractUser):
         """The codes of this user's roles, read once per request."""
         if not self.pk or not self.is_active:
             return frozenset()
-        return frozenset(self.role_rows.values_list("role", flat=True))
+        # Read on every request (issue 9): plain SQL, not a queryset compiled each time.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT role FROM org_userrole WHERE user_id = %s", [self.pk])
+            return frozenset(row[0] for row in cursor.fetchall())
 
     def has_role(self, role: Role | str) -> bool:
         return str(role) in self.role_codes

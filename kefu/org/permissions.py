@@ -559,6 +559,12 @@ def allowed(user, code: str) -> bool:
     return scope_of(user, code) is not None
 
 
+def allowed_for_roles(roles: frozenset[str], code: str) -> bool:
+    """Whether any of the role codes ``roles`` grants permission ``code``."""
+    grants = _GRANTS_BY_CODE[code]
+    return any(r in grants for r in roles)
+
+
 def check(user, code: str, *, department=None) -> Scope:
     """Refuse unless ``user`` holds permission ``code`` (for ``department`` if given).
 

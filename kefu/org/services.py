@@ -437,7 +437,9 @@ def token_authenticate(key: str) -> User | None:
     if not key or not key.startswith("kefu_"):
         return None
     try:
-        token = ApiToken.objects.select_related("user").get(key_hash=ApiToken.hash_key(key))
+        token = ApiToken.objects.select_related("user__department").get(
+            key_hash=ApiToken.hash_key(key)
+        )
     except ApiToken.DoesNotExist:
         return None
     now = timezone.now()

@@ -149,6 +149,9 @@ class ScorecardOut(Schema):
     lines: list[ScoreLine]
     closed_at: dt.datetime | None = Field(None, description="set once the month is closed")
     closed_by: str | None = None
+    computed_at: dt.datetime | None = Field(
+        None, description="when a live card was computed (cached for a short time)"
+    )
 
 
 class KpiCloseIn(Schema):

@@ -313,7 +313,7 @@ def kpi_section(month: dt.date) -> list[dict]:
             "total_score": card["total_score"],
             "items": [{k: line[k] for k in keys} for line in card["lines"]],
         }
-        for card in scorecards(None, COMPANY, month, trend_months=1)
+        for card in scorecards(None, COMPANY, month, trend_months=1, fresh=True)
     ]
 
 

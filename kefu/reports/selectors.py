@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kefu import policy
 from kefu.core.periods import months_back
 from kefu.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.org.models import Department, Position, User
@@ -185,10 +189,51 @@ def closed_scorecards(unit: Unit, month: dt.date) -> list[dict] | None:
     ]
 
 
-def scorecards(user, unit: Unit, month: dt.date, *, trend_months: int = 6) -> list[dict]:
+_CONFIG_KEY = "kefu:kpi:config"
+
+
+def scorecards_forget() -> None:
+    """A KPI definition or scheme changed: every live card computed before is dropped at once
+    (the cards' cache keys carry this token), not only when its seconds run out."""
+    cache.set(_CONFIG_KEY, timezone.now().timestamp(), None)
+
+
+def _live_key(unit: Unit, month: dt.date, trend_months: int) -> str:
+    config = cache.get(_CONFIG_KEY)
+    if config is None:
+        config = timezone.now().timestamp()
+        cache.add(_CONFIG_KEY, config, None)
+        config = cache.get(_CONFIG_KEY, config)
+    kind, pk = unit_key(unit)
+    return f"kefu:kpi:cards:{config}:{kind}:{pk}:{month:%Y-%m}:{trend_months}:{get_language()}"
+
+
+def scorecards(
+    user, unit: Unit, month: dt.date, *, trend_months: int = 6, fresh: bool = False
+) -> list[dict]:
     """The cards of ``unit`` for ``month``: as kept at the month's close once it is closed
-    (R-SUP-4), else computed from the data."""
+    (R-SUP-4), else computed from the data.
+
+    R-SUP-4 (issue 9): a live card is computed at most once per
+    ``reports.scorecard_cache_seconds`` for each unit, month and language, and every viewer
+    in that time reads that computation; each card says when it was computed
+    (``computed_at``). Supervisors watching the scorecard then cost one cache read each, not
+    six months of ticket and call aggregates. ``fresh`` computes it now (the page's 刷新).
+    A change to an indicator or scheme drops the cached cards at once.
+    """
     closed = closed_scorecards(unit, month)
     if closed is not None:
         return closed
-    return live_scorecards(unit, month, trend_months=trend_months)
+    seconds = policy.get("reports.scorecard_cache_seconds")
+    key = _live_key(unit, month, trend_months) if seconds else ""
+    if key and not fresh:
+        cards = cache.get(key)
+        if cards is not None:
+            return cards
+    cards = live_scorecards(unit, month, trend_months=trend_months)
+    computed_at = timezone.now()
+    for card in cards:
+        card["computed_at"] = computed_at
+    if key:
+        cache.set(key, cards, seconds)
+    return cards

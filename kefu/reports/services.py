@@ -33,6 +33,7 @@ from kefu.reports.models import (
     SchemeItem,
     Variability,
 )
+from kefu.reports.selectors import scorecards_forget
 
 _INDICATOR_FIELDS = [
     "code",
@@ -89,6 +90,7 @@ def indicator_create(*, actor, **data) -> Indicator:
     check(actor, "kpi.manage")
     indicator = Indicator.objects.create(**_clean_indicator(data, instance=None))
     audit_record(actor=actor, action=Action.CREATE, target=indicator, after=snapshot(indicator))
+    transaction.on_commit(scorecards_forget)
     return indicator
 
 
@@ -101,6 +103,7 @@ def indicator_update(*, actor, indicator: Indicator, **data) -> Indicator:
     for field, value in _clean_indicator(merged, instance=indicator).items():
         setattr(indicator, field, value)
     indicator.save(update_fields=_INDICATOR_FIELDS)
+    transaction.on_commit(scorecards_forget)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -216,6 +219,7 @@ def scheme_save(
         before=before,
         after=_scheme_state(scheme),
     )
+    transaction.on_commit(scorecards_forget)
     return scheme
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu import policy
 from kefu.core.db_router import reads_from_replica
 from kefu.core.periods import parse_month, previous_month, this_month
 from kefu.core.sheets import download
@@ -230,7 +231,7 @@ def scorecard(request):
         pk = request.user.department_id
     month = parse_month(request.GET["month"]) if request.GET.get("month") else previous_month()
     unit = selectors.unit_for(request.user, kind=unit_kind, pk=pk)
-    cards = selectors.scorecards(request.user, unit, month)
+    cards = selectors.scorecards(request.user, unit, month, fresh=request.GET.get("fresh") == "1")
     for card in cards:
         for line in card["lines"]:
             line["spark"] = _sparkline(line["trend"])
@@ -249,6 +250,14 @@ def scorecard(request):
             "unit_kind": unit_kind,
             "unit_id": pk,
             "company_allowed": scope == Scope.ALL,
+            "cache_seconds": policy.get("reports.scorecard_cache_seconds"),
+            "refresh_query": urlencode(
+                {
+                    "target": f"{unit_kind}:{pk}" if pk else unit_kind,
+                    "month": f"{month:%Y-%m}",
+                    "fresh": "1",
+                }
+            ),
             "can_close": allowed(request.user, "kpi.manage")
             and month < this_month()
             and not KpiClose.objects.filter(month=month).exists(),

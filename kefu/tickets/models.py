@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.tickets.states import OPEN_STATES, State
+from kefu.tickets.states import OPEN_STATE_VALUES, OPEN_STATES, State
 
 
 class Kind(models.TextChoices):
@@ -255,6 +255,18 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "state"], name="tic_customer_state_idx"),
             models.Index(fields=["first_responder", "state"], name="tic_fr_state_idx"),
             models.Index(fields=["owner", "state", "created_at"], name="tic_owner_state_idx"),
+            # The "department" and "mine" queues: open tickets newest first, read in index
+            # order so the first page stops after 50 rows (issue 9).
+            models.Index(
+                fields=["department", "-created_at", "-id"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="tic_dept_open_idx",
+            ),
+            models.Index(
+                fields=["owner", "-created_at", "-id"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="tic_owner_open_idx",
+            ),
             models.Index(fields=["closed_at"], name="tic_closed_idx"),
             models.Index(fields=["resolved_at"], name="tic_resolved_idx"),
             # KPIs and reports count a department's tickets of a period (kefu.reports): the

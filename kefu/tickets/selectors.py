@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu import policy
 from kefu.org.permissions import Scope, check
 from kefu.tickets.models import Handoff, Ticket
-from kefu.tickets.states import OPEN_STATES, State
+from kefu.tickets.states import OPEN_STATE_VALUES, OPEN_STATES, State
 
 
 def tickets_visible(user) -> QuerySet[Ticket]:
@@ -86,7 +86,7 @@ def ticket_queue(user, queue: str, *, now: dt.datetime | None = None) -> QuerySe
     may see by definition, so they skip the visibility OR and stay on one index each."""
     now = now or timezone.now()
     check(user, "ticket.view")
-    open_states = [s.value for s in OPEN_STATES]
+    open_states = OPEN_STATE_VALUES
     if queue == "mine":
         return _base().filter(owner=user, state__in=open_states)
     if queue == "first":

@@ -29,6 +29,8 @@ class State(models.TextChoices):
 
 S = State
 OPEN_STATES = frozenset(s for s in State if s not in {S.RESOLVED, S.CLOSED})
+# The same, as the sorted list the queues filter by and their partial indexes are built on.
+OPEN_STATE_VALUES = sorted(s.value for s in OPEN_STATES)
 PAUSED_STATES = frozenset({S.WAITING})
 
 # What may follow each state. WAITING returns to the state it paused (checked in the service).

@@ -72,6 +72,22 @@ def test_it_shows_each_role_only_the_navigation_it_may_use(web):
     assert 'id="system-status"' in admin_home
 
 
+def test_r_sec_3_a_role_given_or_taken_changes_the_menus_on_the_next_page(web, sysadmin):
+    """The menus are built once per set of roles and language (issue 9), so a changed role
+    must show on the very next page, in either language."""
+    from kefu.org.services import staff_update
+
+    client = web(Role.AGENT)
+    assert 'href="/audit/"' not in client.get("/").content.decode()
+    staff_update(actor=sysadmin, user=client.user, roles=[Role.AGENT, Role.AUDITOR])
+    html = client.get("/").content.decode()
+    assert 'href="/audit/"' in html and "审计" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Audit trail" in client.get("/").content.decode()
+    staff_update(actor=sysadmin, user=client.user, roles=[Role.AGENT])
+    assert 'href="/audit/"' not in client.get("/").content.decode()
+
+
 def test_it_shows_each_role_its_duties_on_the_home_page(web):
     html = web(Role.DUTY_OPERATOR).get("/").content.decode()
     assert "中控室值班员" in html

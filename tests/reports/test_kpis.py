@@ -253,3 +253,45 @@ def selectors_scorecards(unit):
 
 
 COMPANY_UNIT = Unit("company")
+
+
+def test_r_sup_4_a_live_scorecard_is_computed_once_a_minute_and_again_on_asking(
+    web, django_capture_on_commit_callbacks
+):
+    dept, a, s, _p = _closing_setup()
+    client = web(Role.DIRECTOR)
+    page = f"/reports/scorecard/?target=department:{dept.pk}&month=2026-10"
+    first = client.get(page).content.decode()
+    assert "50.0%" in first and 'id="kpi-computed"' in first and "最多每 60 秒重算" in first
+    ticket_on("2026-10-08", actor=a, resolved_at_first_contact=True)
+    # Within the policy's seconds every viewer reads the same computation …
+    assert "50.0%" in client.get(page).content.decode()
+    # … until someone asks for it now (立即重算), which every later view then reads.
+    assert "66.7%" in client.get(page + "&fresh=1").content.decode()
+    assert "66.7%" in client.get(page).content.decode()
+    # A changed scheme is shown at once, not after the seconds run out (when it commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        services.scheme_save(
+            actor=factories.user(Role.DIRECTOR),
+            scheme=s,
+            name=s.name,
+            items=[
+                {"indicator": Indicator.objects.get(code="fcr").pk, "target": "60", "weight": 100}
+            ],
+            departments=[dept.pk],
+        )
+    assert "≥ 60.0%" in client.get(page).content.decode()
+
+
+def test_r_sup_4_with_the_policy_at_zero_every_view_computes_the_scorecard(api):
+    from kefu.core.models import PolicySetting
+
+    PolicySetting.objects.create(key="reports.scorecard_cache_seconds", value="0")
+    dept, a, _s, _p = _closing_setup()
+    client = api(Role.DIRECTOR)
+    query = {"unit": "department", "id": dept.pk, "month": "2026-10"}
+    before = client.get("reports/scorecards", **query).json()
+    assert before[0]["lines"][0]["display"] == "50.0%" and before[0]["computed_at"]
+    ticket_on("2026-10-08", actor=a, resolved_at_first_contact=True)
+    after = client.get("reports/scorecards", **query).json()
+    assert after[0]["lines"][0]["display"] == "66.7%"

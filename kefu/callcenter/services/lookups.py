@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db.models import Q
 
@@ -17,9 +18,11 @@ from kefu.errors import ValidationFailed
 from kefu.org.models import User
 
 
+@lru_cache(maxsize=8192)
 def phone_key(number: str) -> str:
     """A number as the customer archive stores it, or its digits when it is not a valid phone
-    (extensions, foreign formats), so matching never fails on odd input."""
+    (extensions, foreign formats), so matching never fails on odd input. Remembered per
+    process: the CTI link asks for the same hotlines and callers all day."""
     from kefu.customers.validators import normalise_phone
 
     text = (number or "").strip()

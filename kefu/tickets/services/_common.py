@@ -62,9 +62,10 @@ def _choice(field: str, value: str, choices, label: str) -> str:
 def _lock(ticket: Ticket, version: int | None) -> Ticket:
     """R-TIC-10: lock the row and refuse a change made on a stale view."""
     # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
+    # The people told of the change and the names the answer shows come in the same query.
     locked = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
+        .select_related("updated_by", "first_responder", "owner", "customer", "department")
         .get(pk=ticket.pk)
     )
     if version is not None and locked.version != version:

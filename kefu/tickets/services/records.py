@@ -33,6 +33,7 @@ from kefu.tickets.services._common import (
     _aware,
     _check_work,
     _choice,
+    _lock,
     _plan_callback,
     _save,
     _tell_first_responder,
@@ -151,10 +152,11 @@ def ticket_create(
     repeat_of = (
         None
         if raised_in is not None
-        else related_tickets(customer=customer, phone=phone, now=now).first()
+        else related_tickets(customer=customer, phone=phone, now=now)
+        .values_list("pk", flat=True)
+        .first()
     )
-    if repeat_of is not None:
-        ticket.repeat_of = repeat_of
+    ticket.repeat_of_id = repeat_of
     try:
         with transaction.atomic():
             ticket.save()
@@ -217,9 +219,13 @@ def _no_time_limits(ticket: Ticket, reason: str) -> None:
     )
 
 
-def _count_repeat(original: Ticket, *, new_ticket: Ticket, actor) -> None:
+def _count_repeat(original_id: int, *, new_ticket: Ticket, actor) -> None:
     """R-TIC-4: the customer had to contact us again about an open or recent matter."""
-    original = Ticket.objects.select_for_update().get(pk=original.pk)
+    original = (
+        Ticket.objects.select_related("first_responder", "owner")
+        .select_for_update(of=("self",))
+        .get(pk=original_id)
+    )
     original.repeat_contacts += 1
     original.save(update_fields=["repeat_contacts"])
     events.record(
@@ -295,7 +301,7 @@ def ticket_add_contact(
 ) -> Ticket:
     """A further contact about the same matter, added to its ticket (R-TIC-4, counted)."""
     check(actor, "ticket.create")
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = _lock(ticket, None)
     channel = _choice("channel", channel, Channel, _("Channel"))
     note = _text("note", note, _("Note"))
     ticket.repeat_contacts += 1
