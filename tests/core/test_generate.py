@@ -4,6 +4,7 @@ consistent rows (phones, IDs, due times, states, callbacks), and calls with peak
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections import Counter
 from io import StringIO
@@ -109,8 +110,20 @@ def test_it_writes_valid_phones_and_ids_and_indexes_customers_for_search():
     found = customer_search(SYSTEM, someone.phone[-4:] + "").values_list("pk", flat=True)
     assert someone.pk in list(found[:500])
     assert someone.pk in list(customer_search(SYSTEM, someone.name).values_list("pk", flat=True))
-    # R-CUS-9: written as the services write it, pinyin initials included.
-    assert someone.search_text == search.customer_text(someone)
+    # R-CUS-9: written as the services write it, pinyin initials included, for every
+    # customer, and the index holds what the services would put there.
+    customers = list(Customer.objects.all())
+    for customer in customers:
+        assert customer.search_text == search.customer_text(customer)
+    with connection.cursor() as cursor:
+        if search.uses_fts():
+            cursor.execute(f"SELECT rowid, grams FROM {search.TABLE}")  # noqa: S608
+            expected = {c.pk: search.tokens_for(c.search_text) for c in customers}
+        else:
+            cursor.execute(f"SELECT id, text FROM {search.TABLE}")  # noqa: S608
+            expected = {c.pk: c.search_text for c in customers}
+        assert dict(cursor.fetchall()) == expected
+    assert any("wang" in c.search_text for c in customers)
 
 
 def test_it_keeps_tickets_consistent_with_the_rules():
@@ -211,3 +224,68 @@ def test_kefu_generate_reports_what_it_added_and_refuses_bad_counts():
         call_command("generate")
     with pytest.raises(CommandError, match="--end"):
         call_command("generate", "--calls", "5", "--end", "tomorrow")
+
+
+def _history() -> tuple:
+    events = list(
+        TicketEvent.objects.order_by("pk").values_list("ticket__number", "at", "kind", "to_state")
+    )
+    tasks = list(FollowUp.objects.order_by("pk").values_list("ticket__number", "status", "due_on"))
+    surveys = list(SurveyResponse.objects.order_by("pk").values_list("ticket__number", "nps"))
+    return events, tasks, surveys
+
+
+def _schema() -> list[tuple]:
+    """The indexes and constraints of the tables the generator loads."""
+    tables = [m._meta.db_table for m in (Customer, Ticket, TicketEvent, FollowUp, CallRecord)] + [
+        search.TABLE
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, convalidated, "
+                "pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+                "conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+                [tables],
+            )
+            found = cursor.fetchall()
+            cursor.execute(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = ANY(%s) ORDER BY 1, 2",
+                [tables],
+            )
+        else:
+            found = []
+            cursor.execute(
+                "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name IN (SELECT value FROM json_each(%s)) ORDER BY 1, 2",
+                [json.dumps(tables)],
+            )
+        return found + cursor.fetchall()
+
+
+def test_a_large_load_makes_every_index_and_key_again_and_writes_the_same_rows(monkeypatch):
+    """A large run loads each table with its secondary indexes (and on PostgreSQL its
+    foreign keys) dropped and makes them again after: the schema is as before, the keys are
+    validated, and the rows are those a small run writes from the same seed."""
+    from kefu.core import generate as module
+
+    _generate(seed=5, tickets=900, calls=2000)
+    small, schema = (_fingerprint(), _history()), _schema()
+    assert all(small[1])
+    _remove_everything_generated()
+    made = []
+    original = module.Writer._make
+
+    def spy(self, statements, **kwargs):
+        made.extend(statements)
+        return original(self, statements, **kwargs)
+
+    monkeypatch.setattr(module.Writer, "_make", spy)
+    monkeypatch.setattr(module, "BULK_FROM", 1)
+    _generate(seed=5, tickets=900, calls=2000)
+    assert any("INDEX" in sql for sql in made)
+    if connection.vendor == "postgresql":
+        assert any("FOREIGN KEY" in sql for sql in made)
+    assert _schema() == schema
+    assert (_fingerprint(), _history()) == small
