@@ -45,6 +45,7 @@ TARGET = {"requests_per_second": 300, "p95_ms": 100, "errors": 0}
 # Requests per locust task, weighted by the user classes' weights (the PBX posts 3 events).
 REQUESTS_PER_TASK = (8 * 1 + 2 * 3 + 1 + 1) / 12
 BASELINE = "health (baseline)"
+SPAWN_SECONDS = 5
 
 
 def _free_port() -> int:
@@ -264,20 +265,45 @@ def _wait_healthy(url: str, timeout: float = 90) -> None:
     raise SystemExit(f"the server at {url} did not become healthy in {timeout:.0f} s")
 
 
-@contextmanager
-def _server(env: dict, *, processes: int, threads: int, reuse_port: bool, port: int):
-    web_args = ["serve", "--no-worker", "--processes", str(processes), "--threads", str(threads)]
+def _web_command(server: str, *, processes: int, threads: int, reuse_port: bool, port: int):
+    """The web tier: ``kefu serve`` (waitress) or gunicorn's sync workers (DESIGN.md's team
+    set-up: one request per process at a time, each connection taken by an idle process)."""
+    if server == "gunicorn":
+        return [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "kefu.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(processes),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ]
+    args = ["serve", "--no-worker", "--processes", str(processes), "--threads", str(threads)]
     if reuse_port:
-        web_args.append("--reuse-port")
+        args.append("--reuse-port")
+    return [sys.executable, "-m", "kefu.cli", *args]
+
+
+@contextmanager
+def _server(env: dict, *, processes: int, threads: int, reuse_port: bool, port: int, server: str):
+    web = _web_command(
+        server, processes=processes, threads=threads, reuse_port=reuse_port, port=port
+    )
     procs = [
         subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "kefu.cli", *args],
+            command,
             env={**env, "KEFU_PORT": str(port)},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
-        for args in (web_args, ["worker", "--no-periodic", "--workers", "1"])
+        for command in (
+            web,
+            [sys.executable, "-m", "kefu.cli", "worker", "--no-periodic", "--workers", "1"],
+        )
     ]
     try:
         _wait_healthy(f"http://127.0.0.1:{port}")
@@ -342,11 +368,14 @@ def _locust(
             url,
             "--users",
             str(users),
+            # Users start over SPAWN_SECONDS, so their paced requests do not fire together
+            # in bursts (all at once, 60 users at 150 req/s gave health alone p50 14 ms
+            # instead of 2 ms); the figures start once every user runs (--reset-stats).
             "--spawn-rate",
-            str(users),  # every user at once; the figures start after the spawn (reset)
+            f"{users / SPAWN_SECONDS:.2f}",
             "--reset-stats",
             "--run-time",
-            f"{seconds}s",
+            f"{seconds + SPAWN_SECONDS}s",
             "--stop-timeout",
             "5",
             "--csv",
@@ -441,8 +470,22 @@ def main() -> None:
         "100,150,200,250,300; small: 100,200,300)",
     )
     parser.add_argument("--duration", type=int, default=None, help="seconds per configuration")
-    parser.add_argument("--threads", type=int, default=8, help="request threads per process")
-    parser.add_argument("--reuse-port", action="store_true", help="SO_REUSEPORT, not shared")
+    # Measured on 2 cores (bench/README.md): one request thread per process spends the least
+    # CPU per request (threads contend for the GIL), and SO_REUSEPORT spreads the load
+    # generator's keep-alive connections over the processes (one shared socket gave 45 of 60
+    # connections to one process).
+    parser.add_argument("--threads", type=int, default=1, help="request threads per process")
+    parser.add_argument(
+        "--shared-socket",
+        action="store_true",
+        help="one shared listening socket instead of SO_REUSEPORT per process",
+    )
+    parser.add_argument(
+        "--server",
+        choices=["waitress", "gunicorn"],
+        default="waitress",
+        help="the web server: kefu serve (waitress) or gunicorn sync workers",
+    )
     parser.add_argument("--customers", type=int, default=None)
     parser.add_argument("--tickets", type=int, default=None)
     parser.add_argument("--calls", type=int, default=None)
@@ -450,7 +493,7 @@ def main() -> None:
     parser.add_argument("--note", default="", help="a note stored with the results")
     args = parser.parse_args()
     small = args.scale == "small"
-    duration = args.duration or (15 if small else 45)
+    duration = args.duration or (10 if small else 30)
     wanted = {
         "customers": args.customers if args.customers is not None else (0 if small else 100_000),
         "tickets": args.tickets if args.tickets is not None else (0 if small else 200_000),
@@ -462,7 +505,7 @@ def main() -> None:
     webs = [int(n) for n in args.web.split(",") if n.strip()]
     rates = [
         float(n)
-        for n in (args.rates or ("100,200,300" if small else "100,150,200,250,300")).split(",")
+        for n in (args.rates or ("50,100,150" if small else "50,75,100,125,150,200")).split(",")
         if n.strip()
     ]
 
@@ -518,7 +561,12 @@ def main() -> None:
         for web in webs:
             port = _free_port()
             with _server(
-                env, processes=web, threads=args.threads, reuse_port=args.reuse_port, port=port
+                env,
+                processes=web,
+                threads=args.threads,
+                reuse_port=not args.shared_socket,
+                port=port,
+                server=args.server,
             ) as (base, pgids):
                 capacity[f"web={web}"] = 0
                 for rate in rates:
@@ -562,7 +610,8 @@ def main() -> None:
         "offered_rates": rates,
         "duration_s": duration,
         "threads_per_process": args.threads,
-        "balancing": "SO_REUSEPORT" if args.reuse_port else "one shared listening socket",
+        "server": args.server,
+        "balancing": "one shared listening socket" if args.shared_socket else "SO_REUSEPORT",
         "queue": "redis" if "KEFU_REDIS_URL" in env else "sqlite",
         "note": args.note,
         "figures": results,

@@ -327,6 +327,9 @@ if HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
 # waitress drops X-Forwarded-* headers unless they come from a trusted proxy: the TLS proxy
 # in front (KEFU_TRUSTED_PROXY, its address; default the same host) is trusted for the scheme.
+# Open connections one web process keeps (waitress's default, 100, made the 101st keep-alive
+# client of a busy floor wait unaccepted: issue 9's load test with 120 users).
+WAITRESS_CONNECTION_LIMIT = env_int("KEFU_CONNECTION_LIMIT", 1000, minimum=10, maximum=100000)
 WAITRESS_PROXY = (
     {
         "trusted_proxy": env_str("KEFU_TRUSTED_PROXY", "127.0.0.1"),

@@ -60,6 +60,7 @@ def _child(application, sock: socket.socket | None, host: str, port: int, thread
             threads=threads,
             ident="kefu",
             _quiet=True,
+            connection_limit=settings.WAITRESS_CONNECTION_LIMIT,
             **settings.WAITRESS_PROXY,  # the TLS proxy's X-Forwarded-Proto (docs/reliability.md)
         )
     except (KeyboardInterrupt, SystemExit):

@@ -111,6 +111,36 @@ def test_it_serves_one_port_from_several_processes_and_stops_them_all(var_dir):
             server.wait()
 
 
+def test_one_web_process_answers_150_clients_that_keep_their_connections_open(var_dir):
+    """A busy floor keeps more than waitress's default of 100 connections open to a process;
+    the 101st must not wait unaccepted (issue 9's load test, 120 users on one process)."""
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "kefu.cli", "serve", "--no-worker", "--processes", "1"],
+        env=_env(var_dir, port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    clients = []
+    try:
+        assert _poll(lambda: _server_header(f"http://127.0.0.1:{port}/api/v1/health")) == "kefu"
+        request = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        for _ in range(150):  # every client connects and stays connected
+            clients.append(socket.create_connection(("127.0.0.1", port), timeout=20))
+        for client in clients:
+            client.sendall(request)
+        answered = 0
+        for client in clients:
+            if client.recv(64).startswith(b"HTTP/1.1 200"):
+                answered += 1
+        assert answered == 150
+    finally:
+        for client in clients:
+            client.close()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def test_it_refuses_a_port_in_use_and_leaves_no_process_behind(var_dir):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -75,6 +75,7 @@ class Command(BaseCommand):
                 threads=options["threads"],
                 ident="kefu",
                 _quiet=True,
+                connection_limit=settings.WAITRESS_CONNECTION_LIMIT,
                 **settings.WAITRESS_PROXY,
             )
         finally:
