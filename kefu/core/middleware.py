@@ -24,9 +24,15 @@ class LanguageMiddleware:
             language = settings.LANGUAGE_CODE
             if request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META:
                 language = translation.get_language_from_request(request)
+        # The request's language for this request only: the thread goes back to what it had,
+        # so work done after it in the same thread (a job, the next test) is not left in it.
+        previous = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.activate(previous) if previous else translation.deactivate()
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

@@ -174,6 +174,15 @@ def test_it_stays_chinese_for_a_browser_that_prefers_english(client):
     assert "登录客服系统" in html.content.decode()
 
 
+def test_an_english_answer_leaves_the_work_after_it_in_the_language_it_had(anonymous_api):
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    english = anonymous_api.client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})
+    assert english["Content-Language"] == "en"
+    assert translation.get_language() == "zh-hans"  # not left in the request's English
+
+
 def test_it_answers_the_api_in_english_when_asked(anonymous_api):
     response = anonymous_api.client.get("/api/v1/me", headers={"Accept-Language": "en"})
     assert response.json()["title"] == "Not signed in"
