@@ -141,6 +141,28 @@ def test_one_web_process_answers_150_clients_that_keep_their_connections_open(va
         server.wait(timeout=30)
 
 
+def test_sigterm_stops_the_worker_serve_started_beside_it(var_dir):
+    """`kefu serve` with its worker, stopped as systemd or docker stop it: nothing left."""
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "kefu.cli", "serve"],
+        env=_env(var_dir, port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _poll(lambda: _server_header(f"http://127.0.0.1:{port}/api/v1/health")) == "kefu"
+        workers = _poll(lambda: _children(server.pid))
+        assert workers, "serve started no worker"
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        assert _poll(lambda: not any(_alive(pid) for pid in workers), timeout=20)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
 def test_it_refuses_a_port_in_use_and_leaves_no_process_behind(var_dir):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

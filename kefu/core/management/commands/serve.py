@@ -39,6 +39,9 @@ class Command(BaseCommand):
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "kefu.cli", "worker"])  # noqa: S603
+            # SIGTERM (systemd, docker stop) would end this process at once and leave the
+            # worker running on its own: stop through the `finally` below instead.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         url = f"http://{settings.HOST}:{settings.PORT}/"
         self.stdout.write(self.style.SUCCESS(f"Kefu is serving on {url}"))
         self.stdout.write(f"  API docs: {url}api/v1/docs")
