@@ -218,7 +218,7 @@ def scorecards(
     ``reports.scorecard_cache_seconds`` for each unit, month and language, and every viewer
     in that time reads that computation; each card says when it was computed
     (``computed_at``). Supervisors watching the scorecard then cost one cache read each, not
-    six months of ticket and call aggregates. ``fresh`` computes it now (the page's 刷新).
+    six months of ticket and call aggregates. ``fresh`` computes it now (the page's 立即重算 link).
     A change to an indicator or scheme drops the cached cards at once.
     """
     closed = closed_scorecards(unit, month)
