@@ -195,6 +195,15 @@ TEMPLATES = [
 ]
 
 
+def _prepared(config: dict) -> None:
+    """Parameters bound by the server and statements prepared after their third run on a
+    connection: PostgreSQL stops parsing and planning the same query again (a quarter of its
+    CPU in the load mix, bench/README.md). KEFU_DATABASE_PREPARED=0 turns it off, behind a
+    pooler in transaction mode that cannot keep prepared statements."""
+    if env_bool("KEFU_DATABASE_PREPARED", True):
+        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=3)
+
+
 def _database() -> dict:
     import dj_database_url
 
@@ -203,6 +212,7 @@ def _database() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"].endswith("postgresql"):
             config.setdefault("TEST", {})["NAME"] = env_str("KEFU_TEST_DATABASE_NAME")
+            _prepared(config)
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -233,6 +243,7 @@ def _replica() -> dict | None:
             "KEFU_REPLICA_DATABASE_URL needs KEFU_DATABASE_URL to name the PostgreSQL primary"
         )
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    _prepared(config)
     config["TEST"] = {"MIRROR": "default"}
     return config
 
