@@ -10,4 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from kefu.core import access, security  # noqa: F401 - register their system checks
+        from kefu.core import access, choices, security  # noqa: F401 - register their system checks
+
+        choices.install()
