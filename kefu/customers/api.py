@@ -568,19 +568,30 @@ def customer_list(request, q: str = "", customer_class: str = "", first_grade: s
 
 
 class _ListView:
-    """Lets the paginator count and slice the queryset, then shapes only the page's rows."""
+    """Lets the paginator count and slice the queryset, then shapes only the page's rows.
+
+    The paginator reads the page before it counts: a page that came back short already
+    tells the total (most searches end on their first page), so no count is run for it.
+    """
 
     def __init__(self, queryset):
         self.queryset = queryset
+        self.known_count: int | None = None
 
     def count(self):
-        return self.queryset.count()
+        if self.known_count is None:
+            self.known_count = self.queryset.count()
+        return self.known_count
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, item):
         rows = list(self.queryset[item])
+        if isinstance(item, slice) and item.stop is not None:
+            start = item.start or 0
+            if 0 < len(rows) < item.stop - start or (start == 0 and not rows):
+                self.known_count = start + len(rows)
         listed = selectors.active_blacklist(c.pk for c in rows)
         return [_customer_out(c, listed=listed.get(c.pk)) for c in rows]
 

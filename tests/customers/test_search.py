@@ -124,6 +124,24 @@ def test_it_searches_through_the_api(api, people):
     assert [c["id"] for c in r.json()["items"]] == [wang.pk]
 
 
+def test_r_cus_9_the_api_counts_every_page_right_without_counting_a_short_one(api, people):
+    """R-CUS-9: the total is right on every page; a page that comes back short already tells
+    it, so that answer costs no count query (most searches end on their first page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wang, li, _user = people
+    third = cf.customer(department=wang.department, name="王明远")
+    client = api(Role.CS_SUPERVISOR)
+    pages = [client.get("customers", q="明", page=n, page_size=2).json() for n in (1, 2, 3)]
+    assert [p["count"] for p in pages] == [3, 3, 3]
+    assert [[c["id"] for c in p["items"]] for p in pages] == [[third.pk, li.pk], [wang.pk], []]
+    with CaptureQueriesContext(connection) as short:
+        body = client.get("customers", q="建国路").json()
+    assert body["count"] == 1 and [c["id"] for c in body["items"]] == [wang.pk]
+    assert not [q for q in short.captured_queries if "__count" in q["sql"]]
+
+
 def test_it_finds_nothing_for_punctuation_only():
     user = factories.user(Role.CS_SUPERVISOR)
     cf.customer()
