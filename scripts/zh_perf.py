@@ -7,4 +7,8 @@ ZH = {
     "Computed at %(at)s from the records then; figures are recomputed at most every "
     "%(cache_seconds)s seconds.": "数据计算于 %(at)s，最多每 %(cache_seconds)s 秒重算一次。",
     "Recompute now": "立即重算",
+    # The customer page's timeline, a page at a time.
+    "Earlier lines": "更早的记录",
+    "Timeline of %(name)s": "%(name)s的客户动态",
+    "Back to the customer": "返回客户页",
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("import/<int:job_id>/bad-rows.xlsx", views.import_bad_rows, name="import_bad_rows"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),
     path("<int:customer_id>/edit/", views.customer_edit, name="edit"),
+    path("<int:customer_id>/timeline/", views.customer_timeline, name="timeline"),
     path("<int:customer_id>/reveal/", views.customer_reveal, name="reveal"),
     path("<int:customer_id>/contacts/new/", views.contact_new, name="contact_new"),
     path("<int:customer_id>/contracts/new/", views.contract_new, name="contract_new"),

@@ -175,7 +175,7 @@ def customer_detail(request, customer_id: int):
         "blacklist_history": history,
         "class_changes": customer.class_changes.select_related("actor")[:20],
         "grade_changes": customer.grade_changes.select_related("actor")[:20],
-        "timeline": customer.timeline.select_related("actor")[:100],
+        **_timeline_page(customer, 0),
         "duplicates": selectors.customer_duplicates_of(user, customer)
         if allowed(user, "customer.merge")
         else [],
@@ -197,6 +197,38 @@ def customer_detail(request, customer_id: int):
         ],  # fmt: skip
     }
     return render(request, "customers/detail.html", context)
+
+
+# R-CUS-8: the customer page shows the newest lines of the timeline; older ones come a page at
+# a time (htmx appends them in place; without script the link opens them as a page).
+TIMELINE_PAGE = 20
+
+
+def _timeline_page(customer, offset: int) -> dict:
+    rows = list(
+        customer.timeline.select_related("actor").only(
+            "customer", "at", "summary", "link_url", "actor", "actor__full_name", "actor__username"
+        )[offset : offset + TIMELINE_PAGE + 1]
+    )
+    more = len(rows) > TIMELINE_PAGE
+    return {
+        "timeline": rows[:TIMELINE_PAGE],
+        "timeline_next": offset + TIMELINE_PAGE if more else None,
+    }
+
+
+@login_required
+def customer_timeline(request, customer_id: int):
+    """R-CUS-8: older lines of the customer's timeline, a page at a time."""
+    customer = selectors.customer_get(request.user, customer_id)
+    try:
+        offset = max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        offset = 0
+    context = {"customer": customer, **_timeline_page(customer, offset), "offset": offset}
+    if request.htmx:
+        return render(request, "customers/_timeline.html", context)
+    return render(request, "customers/timeline.html", context)
 
 
 @login_required

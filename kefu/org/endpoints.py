@@ -399,6 +399,7 @@ PAGES: dict[str, Need] = {
     "customers:import_bad_rows": need("customer.import"),
     "customers:detail": need("customer.view"),
     "customers:edit": need("customer.edit"),
+    "customers:timeline": need("customer.view"),
     "customers:reveal": need("customer.reveal"),
     "customers:contact_new": need("customer.edit"),
     "customers:contract_new": need("customer.contract"),

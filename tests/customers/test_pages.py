@@ -121,6 +121,44 @@ def test_it_shows_everything_on_the_customer_page(web):
     assert html.count('role="alert"') >= 3  # blacklist + two early warnings
 
 
+def test_r_cus_8_the_page_shows_the_newest_timeline_lines_and_pages_the_older_ones(web):
+    """R-CUS-8: a long history opens with its newest 20 lines; 更早的记录 brings the next 20 in
+    place (htmx) or as a page of their own, down to the first line."""
+    from kefu.customers import events
+
+    customer = cf.customer(name="时间线客户")
+    for i in range(1, 46):
+        events.linked_event(customer, kind="note", summary=f"第{i:02d}条记录")
+    client = web(Role.AGENT, department=customer.department)
+    html = client.get(f"/customers/{customer.pk}/").content.decode()
+    shown = [i for i in range(1, 47) if f"第{i:02d}条记录" in html]
+    # The customer's own 'created' line is the oldest; the 20 newest are ours 26–45.
+    assert shown == list(range(26, 46))
+    more = f"/customers/{customer.pk}/timeline/?offset=20"
+    assert f'hx-get="{more}"' in html and "更早的记录" in html
+
+    part = client.get(more, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in part
+    assert [i for i in range(1, 47) if f"第{i:02d}条记录" in part] == list(range(6, 26))
+    assert f"/customers/{customer.pk}/timeline/?offset=40" in part
+
+    last = client.get(f"/customers/{customer.pk}/timeline/?offset=40").content.decode()
+    assert "时间线客户的客户动态" in last and "<html" in last
+    assert [i for i in range(1, 47) if f"第{i:02d}条记录" in last] == list(range(1, 6))
+    assert "更早的记录" not in last
+
+
+def test_r_cus_8_the_timeline_pages_follow_the_customer_page_s_visibility(web):
+    customer = cf.customer()
+    other = factories.department()
+    r = web(Role.AGENT, department=other).get(f"/customers/{customer.pk}/timeline/")
+    assert r.status_code in (403, 404)
+    bad = web(Role.AGENT, department=customer.department).get(
+        f"/customers/{customer.pk}/timeline/?offset=abc"
+    )
+    assert bad.status_code == 200
+
+
 def test_it_reveals_a_field_on_the_page_with_a_reason(web):
     """R-SEC-1: the reveal button posts a reason; the value shows to this user and is recorded."""
     customer = cf.customer(phone="13812345678")
