@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.wording import either
+from kefu.core.wording import one_of
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,28 @@ class Policy:
     unit: str | Promise = ""
     minimum: int | Decimal | None = None
     maximum: int | Decimal | None = None
-    # For text settings: the allowed values, or a function that raises ValueError with
-    # a message saying what is wrong.
-    choices: tuple[str, ...] = ()
+    # For text settings: the allowed values as (code, label) pairs — the code is what is
+    # stored and what the API takes, the label what a person reads — or a function that
+    # raises ValueError with a message saying what is wrong.
+    choices: tuple[tuple[str, str | Promise], ...] = ()
     validator: Callable[[str], object] | None = None
 
     @property
     def kind(self) -> type:
         return type(self.default)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The allowed values of a choice setting (empty for any other setting)."""
+        return tuple(code for code, _label in self.choices)
+
+    def choice_label(self, value):
+        """What ``value`` of a choice setting means, in the reader's language; any other
+        value as it is."""
+        for code, label in self.choices:
+            if code == value:
+                return str(label)
+        return value
 
 
 D = Decimal
@@ -283,7 +297,10 @@ _POLICIES += [
         "error",
         _("A year whose holidays nobody entered: refuse (error) or count Monday–Friday (weekdays)"),
         "R-TIC-6",
-        choices=("error", "weekdays"),
+        choices=(
+            ("error", _("refuse until the year is entered")),
+            ("weekdays", _("count Monday to Friday as workdays")),
+        ),
     ),
 ]
 
@@ -306,7 +323,11 @@ _POLICIES += [
             "abandons (no_short_abandons), or answered calls only (answered)"
         ),
         "R-CC-5",
-        choices=("offered", "no_short_abandons", "answered"),
+        choices=(
+            ("offered", _("all offered calls")),
+            ("no_short_abandons", _("offered calls minus short abandons")),
+            ("answered", _("answered calls only")),
+        ),
     ),
     Policy(
         "callcenter.quick_answer_seconds",
@@ -352,12 +373,17 @@ def _business_hours(text: str):
 
     try:
         return BusinessHours.parse(text)
-    except ValueError:
+    except ValueError as wrong:
+        # R-TIC-6: what is wrong (the work calendar names the window), then what is wanted.
         raise ValueError(
-            gettext(
-                "give one or more windows like 09:00-12:00,13:30-18:00, each ending after "
-                "it starts, in order and not overlapping"
-            )
+            gettext("%(problem)s; %(rule)s")
+            % {
+                "problem": wrong,
+                "rule": gettext(
+                    "give one or more windows like 09:00-12:00,13:30-18:00, each ending after "
+                    "it starts, in order and not overlapping"
+                ),
+            }
         ) from None
 
 
@@ -623,8 +649,10 @@ def parse(policy: Policy, raw) -> int | Decimal | bool | str:
             raise ValueError(_bounds(policy))
     else:
         text = str(raw).strip()
-        if policy.choices and text not in policy.choices:
-            raise ValueError(gettext("must be %(choices)s") % {"choices": either(policy.choices)})
+        if policy.choices and text not in policy.codes:
+            # R-TIC-6, R-CC-5: the refusal names each choice by its label, the code beside
+            # it (what the API takes): 只能是“拒绝计算，须先录入该年”（error）或……
+            raise ValueError(gettext("must be %(choices)s") % {"choices": one_of(policy.choices)})
         if policy.validator is not None:
             policy.validator(text)
         return text

@@ -58,6 +58,11 @@ class TokenCreated(TokenOut):
     key: str = Field(..., description="shown once; store it now")
 
 
+class PolicyChoiceOut(Schema):
+    value: str
+    label: str
+
+
 class PolicyOut(Schema):
     key: str
     label: str
@@ -65,6 +70,9 @@ class PolicyOut(Schema):
     unit: str
     value: str
     default: str
+    choices: list[PolicyChoiceOut] = Field(
+        [], description="a choice setting's allowed values and what each means; empty for others"
+    )
 
 
 class PolicyIn(Schema):
@@ -125,6 +133,7 @@ def _policy_out(policy: policies.Policy) -> dict:
         "unit": str(policy.unit),
         "value": str(policies.get(policy.key)),
         "default": str(policy.default),
+        "choices": [{"value": code, "label": str(label)} for code, label in policy.choices],
     }
 
 

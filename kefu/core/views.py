@@ -50,20 +50,6 @@ class PolicyForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why"), max_length=500, required=False)
 
 
-# What each allowed word of a text setting means (kefu/policy.py ``choices``).
-POLICY_CHOICE_LABELS = {
-    "error": gettext_lazy("refuse (error)"),
-    "weekdays": gettext_lazy("count Monday to Friday as workdays"),
-    "offered": gettext_lazy("all offered calls"),
-    "no_short_abandons": gettext_lazy("offered calls minus short abandons"),
-    "answered": gettext_lazy("answered calls only"),
-}
-
-
-def _choice_label(value) -> str:
-    return str(POLICY_CHOICE_LABELS.get(value, value)) if isinstance(value, str) else value
-
-
 @login_required
 def policy_list(request):
     check(request.user, "policy.view")
@@ -93,10 +79,11 @@ def policy_list(request):
             {
                 "policy": p,
                 "value": value,
-                # A setting with a few allowed words shows their meaning, not the word.
-                "value_label": _choice_label(value),
-                "default_label": _choice_label(p.default),
-                "choices": [(c, _choice_label(c)) for c in p.choices],
+                # A setting with a few allowed words shows their meaning (kefu/policy.py
+                # ``choices``), not the word.
+                "value_label": p.choice_label(value),
+                "default_label": p.choice_label(p.default),
+                "choices": [(code, str(label)) for code, label in p.choices],
                 "is_default": str(value) == str(p.default),
                 "form": errors.get(p.key),
             }

@@ -20,3 +20,19 @@ def either(items: Iterable[object]) -> str:
     for item in reversed(texts[:-2]):
         text = _("%(first)s, %(rest)s") % {"first": item, "rest": text}
     return text
+
+
+def one_of(choices: Iterable[tuple[object, object]]) -> str:
+    """``(code, label)`` pairs as one alternative, each label with its code beside it:
+    “拒绝计算，须先录入该年”（error）或“按周一至周五为工作日计算”（weekdays).
+
+    A person reads the label; the code is what the API takes. The Chinese item template
+    quotes the label, so the joins here (unlike :func:`either`'s) add no quotes.
+    """
+    texts = [_("%(label)s (%(code)s)") % {"label": label, "code": code} for code, label in choices]
+    if len(texts) < 2:
+        return texts[0] if texts else ""
+    text = _("%(choice)s or %(other)s") % {"choice": texts[-2], "other": texts[-1]}
+    for item in reversed(texts[:-2]):
+        text = _("%(choice)s, %(others)s") % {"choice": item, "others": text}
+    return text

@@ -1,4 +1,5 @@
-"""Business time on the Chinese calendar (R-TIC-6). Pure Python: no Django here.
+"""Business time on the Chinese calendar (R-TIC-6). No database here: the only Django in it
+is ``gettext`` for the messages a person may read (English msgids, Chinese in kefu/locale).
 
 Which days are workdays comes, in order, from:
 
@@ -23,19 +24,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.utils.translation import gettext as _
+
+from kefu.core.wording import one_of
 
 FALLBACK_RULES = ("error", "weekdays")
 _MAX_DAYS = 3660  # a time limit never needs to look further than ten years ahead
 
 
 class CalendarYearMissing(LookupError):
-    """No entered year and no packaged data for a date: the administrator must enter it."""
+    """No entered year and no packaged data for a date: the administrator must enter it
+    (R-TIC-6). Its message is in the reader's language; the tickets and meetings say it in
+    their own words, naming ``year``."""
 
     def __init__(self, year: int):
         self.year = year
         super().__init__(
-            f"The holidays and make-up workdays of {year} are not known: enter {year}'s "
-            "list in the work calendar (settings) before counting business time in it."
+            _(
+                "The holidays and make-up workdays of %(year)s are not known: enter the list "
+                "of %(year)s in the work calendar (settings) before counting business time in it."
+            )
+            % {"year": year}
+        )
+
+
+class NoBusinessTime(ValueError):
+    """Ten years of entered holidays with no workday between (R-TIC-6): a time limit cannot
+    end; the administrator must correct the work calendar."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "There is no business time within ten years: check the holidays entered in "
+                "the work calendar."
+            )
         )
 
 
@@ -48,13 +70,18 @@ class YearEntry:
     makeup_workdays: frozenset[dt.date]
 
     def __post_init__(self) -> None:
+        # The same words as calendar_year_set's refusals (R-TIC-6), which check first.
         stray = [d for d in self.holidays | self.makeup_workdays if d.year != self.year]
         if stray:
-            raise ValueError(f"dates outside {self.year}: {', '.join(map(str, sorted(stray)))}")
+            raise ValueError(
+                _("not a date of %(year)s: %(bad)s")
+                % {"year": self.year, "bad": ", ".join(map(str, sorted(stray)))}
+            )
         both = self.holidays & self.makeup_workdays
         if both:
             raise ValueError(
-                f"dates both holiday and make-up workday: {', '.join(map(str, sorted(both)))}"
+                _("A day cannot be both a holiday and a make-up workday: %(days)s")
+                % {"days": ", ".join(map(str, sorted(both)))}
             )
 
     def is_workday(self, day: dt.date) -> bool:
@@ -75,14 +102,22 @@ class BusinessHours:
     )
 
     def __post_init__(self) -> None:
+        # R-TIC-6: what is wrong with the business hours, said to the administrator after
+        # the policy's own "give one or more windows like …" (kefu/policy.py).
         if not self.windows:
-            raise ValueError("business hours need at least one window")
+            raise ValueError(_("there is no window"))
         previous_end = dt.time.min
         for start, end in self.windows:
             if not start < end:
-                raise ValueError(f"window {start:%H:%M}–{end:%H:%M} ends before it starts")
+                raise ValueError(
+                    _("%(start)s-%(end)s does not end after it starts")
+                    % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+                )
             if start < previous_end:
-                raise ValueError("business-hour windows must be in order and must not overlap")
+                raise ValueError(
+                    _("%(start)s-%(end)s starts before the window ahead of it ends")
+                    % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+                )
             previous_end = end
 
     @classmethod
@@ -96,7 +131,9 @@ class BusinessHours:
             try:
                 start, end = (dt.time.fromisoformat(p.strip()) for p in part.split("-"))
             except ValueError:
-                raise ValueError(f"not a window like 09:00-12:00: {part!r}") from None
+                raise ValueError(
+                    _("“%(part)s” is not a window like 09:00-12:00") % {"part": part}
+                ) from None
             windows.append((start, end))
         return cls(tuple(windows))
 
@@ -130,7 +167,17 @@ class WorkCalendar:
 
     def __post_init__(self) -> None:
         if self.fallback not in FALLBACK_RULES:
-            raise ValueError(f"fallback must be one of {FALLBACK_RULES}, got {self.fallback!r}")
+            # The policy's own check (kefu/policy.py) refuses such a value first; this says
+            # it in the same words, each rule by its label with its code beside it.
+            from kefu.policy import POLICIES
+
+            raise ValueError(
+                _("The rule for years nobody entered must be %(choices)s, not “%(value)s”.")
+                % {
+                    "choices": one_of(POLICIES["calendar.unknown_year_rule"].choices),
+                    "value": self.fallback,
+                }
+            )
 
     def source(self, year: int) -> str:
         """Where the workdays of ``year`` come from: "entered", "package", or the fallback."""
@@ -162,7 +209,7 @@ class WorkCalendar:
         """Business windows (aware datetimes) that end after ``moment``, in order."""
         tz = moment.tzinfo
         day = moment.date()
-        for _ in range(_MAX_DAYS):
+        for _day_number in range(_MAX_DAYS):
             if self.is_workday(day):
                 for start, end in hours.windows:
                     w_start = dt.datetime.combine(day, start, tzinfo=tz)
@@ -170,10 +217,12 @@ class WorkCalendar:
                     if w_end > moment:
                         yield max(w_start, moment), w_end
             day += dt.timedelta(days=1)
-        raise ValueError("no business time within ten years: check the calendar")
+        raise NoBusinessTime
 
 
 def _require_aware(moment: dt.datetime, name: str) -> None:
+    # A programming error, never a person's input: stays untranslated, like the negative
+    # duration below (services pass stored, aware times and non-negative limits).
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
 

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.calendar_services import business_hours, work_calendar
-from kefu.core.workcalendar import CalendarYearMissing, add_business_time, business_time_between
+from kefu.core.workcalendar import (
+    CalendarYearMissing,
+    NoBusinessTime,
+    add_business_time,
+    business_time_between,
+)
 from kefu.errors import ValidationFailed
 from kefu.tickets.models import Clock, Ticket, TimeLimit
 
@@ -27,7 +32,10 @@ def limit_for(kind: str, priority: str) -> dict:
     }
 
 
-def _year_missing(missing: CalendarYearMissing) -> ValidationFailed:
+def _year_missing(missing: CalendarYearMissing | NoBusinessTime) -> ValidationFailed:
+    """Why the due times cannot be counted (R-TIC-6), in the reader's language."""
+    if isinstance(missing, NoBusinessTime):
+        return ValidationFailed.on("created_at", str(missing))
     return ValidationFailed.on(
         "created_at",
         _(
@@ -46,7 +54,7 @@ def _add(start: dt.datetime, minutes: int, clock: str) -> dt.datetime:
         return add_business_time(
             local, dt.timedelta(minutes=minutes), calendar=work_calendar(), hours=business_hours()
         )
-    except CalendarYearMissing as missing:
+    except (CalendarYearMissing, NoBusinessTime) as missing:
         raise _year_missing(missing) from None
 
 
@@ -80,7 +88,7 @@ def resume(ticket: Ticket, now: dt.datetime) -> list[str]:
             paused = business_time_between(
                 start, end, calendar=work_calendar(), hours=business_hours()
             )
-        except CalendarYearMissing as missing:
+        except (CalendarYearMissing, NoBusinessTime) as missing:
             raise _year_missing(missing) from None
     minutes = int(paused.total_seconds() // 60)
     if ticket.response_due and ticket.responded_at is None:

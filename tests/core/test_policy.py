@@ -82,7 +82,14 @@ def test_it_changes_a_setting_on_the_page_and_shows_a_refusal_inline(web):
         (
             "calendar.unknown_year_rule",
             "monthly",
-            "只能是“error”或“weekdays”（您填写的是“monthly”）。",
+            "只能是“拒绝计算，须先录入该年”（error）或“按周一至周五为工作日计算”（weekdays）"
+            "（您填写的是“monthly”）。",
+        ),
+        (
+            "callcenter.service_level_formula",
+            "all",
+            "只能是“全部呼入来电”（offered）、“呼入来电减去短时放弃”（no_short_abandons）"
+            "或“仅已接听来电”（answered）（您填写的是“all”）。",
         ),
         ("callcenter.lines", "many", "请填写 1 至 100000 之间的整数（您填写的是“many”）。"),
         ("supervision.sample_percent", "150", "之间的数字（您填写的是“150”）。"),
@@ -106,4 +113,7 @@ def test_every_refused_setting_says_in_chinese_what_it_accepts(sysadmin, key, va
 def test_a_refused_setting_reads_in_english_for_an_english_reader(sysadmin):
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         policy_set(actor=sysadmin, key="calendar.unknown_year_rule", value="monthly")
-    assert refused.value.message.endswith(": must be error or weekdays (you gave “monthly”).")
+    assert refused.value.message.endswith(
+        ": must be refuse until the year is entered (error) or count Monday to Friday as "
+        "workdays (weekdays) (you gave “monthly”)."
+    )

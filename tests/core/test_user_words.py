@@ -134,7 +134,7 @@ def test_the_policy_page_shows_what_a_choice_means_not_its_code(web):
     html = web(Role.SYSADMIN).get("/settings/policies/").content.decode()
     row = html[html.index('id="policy-calendar.unknown_year_rule"') :]
     row = row[: row.index("</tr>")]
-    assert "拒绝（报错）" in row
+    assert "拒绝计算，须先录入该年" in row
     shown = _text(re.sub(r"<code.*?</code>|<select.*?</select>", "", row, flags=re.S))
     assert "error" not in shown and "weekdays" not in shown
     formula = html[html.index('id="policy-callcenter.service_level_formula"') :]
