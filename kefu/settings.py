@@ -195,21 +195,6 @@ TEMPLATES = [
 ]
 
 
-def _prepared(config: dict) -> None:
-    """Parameters bound by the server and statements prepared after their third run on a
-    connection: PostgreSQL stops parsing the same query again (bench/README.md). Each run is
-    still planned for its own values: a plan made once for any value (PostgreSQL's generic
-    plan) counted a busy department's open tickets in 40 ms instead of 20. KEFU_DATABASE_
-    PREPARED=0 turns it off, behind a pooler in transaction mode that cannot keep prepared
-    statements."""
-    if env_bool("KEFU_DATABASE_PREPARED", True):
-        config.setdefault("OPTIONS", {}).update(
-            server_side_binding=True,
-            prepare_threshold=3,
-            options="-c plan_cache_mode=force_custom_plan",
-        )
-
-
 def _database() -> dict:
     import dj_database_url
 
@@ -218,7 +203,6 @@ def _database() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"].endswith("postgresql"):
             config.setdefault("TEST", {})["NAME"] = env_str("KEFU_TEST_DATABASE_NAME")
-            _prepared(config)
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -249,7 +233,6 @@ def _replica() -> dict | None:
             "KEFU_REPLICA_DATABASE_URL needs KEFU_DATABASE_URL to name the PostgreSQL primary"
         )
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    _prepared(config)
     config["TEST"] = {"MIRROR": "default"}
     return config
 

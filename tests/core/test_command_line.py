@@ -55,53 +55,6 @@ def test_it_stops_on_a_bad_setting_with_one_line_naming_the_variable(tmp_path, v
     assert variable in lines[0]
 
 
-def _database_options(tmp_path, **env) -> str:
-    code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'kefu.settings'; "
-        "django.setup(); from django.conf import settings as s; "
-        "o = s.DATABASES['default'].get('OPTIONS', {}); "
-        "print(o.get('server_side_binding'), o.get('prepare_threshold'), o.get('options'))"
-    )
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment.update(KEFU_VAR_DIR=str(tmp_path), **env)
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
-    )
-    return result.stdout.strip()
-
-
-def test_postgresql_prepares_repeated_statements_unless_told_not_to(tmp_path):
-    """PostgreSQL binds parameters and prepares a statement after its third run; behind a
-    pooler that cannot keep prepared statements, KEFU_DATABASE_PREPARED=0 turns it off."""
-    url = "postgres://kefu@127.0.0.1:5432/kefu"
-    on = _database_options(tmp_path, KEFU_DATABASE_URL=url)
-    # Each run is still planned for its values (a generic plan was twice as slow on a busy queue).
-    assert on == "True 3 -c plan_cache_mode=force_custom_plan"
-    off = _database_options(tmp_path, KEFU_DATABASE_URL=url, KEFU_DATABASE_PREPARED="0")
-    assert off == "None None None"
-    assert _database_options(tmp_path) == "None None None"  # SQLite has nothing to prepare
-
-
-@pytest.mark.django_db
-def test_on_postgresql_the_connection_plans_each_statement_for_its_values():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL suite only: SQLite has no prepared statements to plan")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone()[0] == "force_custom_plan"
-    assert connection.connection.prepare_threshold == 3
-
-
-def test_a_bad_prepared_statements_setting_stops_with_one_line_naming_it(tmp_path):
-    env = {"KEFU_DATABASE_URL": "postgres://kefu@127.0.0.1/kefu", "KEFU_DATABASE_PREPARED": "some"}
-    result = _kefu("check", env=env, tmp_path=tmp_path)
-    assert result.returncode == 2
-    assert "KEFU_DATABASE_PREPARED" in result.stderr.strip().splitlines()[0]
-
-
 @pytest.mark.django_db
 def test_it_loads_the_demo_with_one_login_per_role(settings):
     call_command("demo", verbosity=0)
