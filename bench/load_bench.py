@@ -194,6 +194,24 @@ def _cpu_seconds(pids) -> dict[int, float]:
     return out
 
 
+def _ended_children_cpu(pid: int | None) -> float:
+    """CPU seconds of the children a process has reaped (Linux /proc: cutime + cstime)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
 def _group(pgids: list[int]) -> list[int]:
     """The processes of the web server's and the worker's process groups (forked children)."""
     pids = []
@@ -222,14 +240,21 @@ def _database_backends(url: str) -> list[int]:
 
 class CpuMeter:
     """CPU seconds spent by the web processes, the worker, the database's backends for this
-    database (when the server runs on this machine) and the load generator during a run."""
+    database (when the server runs on this machine; backends that end during the run are
+    counted from the postmaster's reaped-children time, which also holds any other database's
+    backends that end then: run on a quiet server) and the load generator during a run."""
 
     def __init__(self, pgids: list[int], url: str):
         self.pgids, self.url = pgids, url
 
     def __enter__(self):
         self.app = _cpu_seconds(_group(self.pgids))
-        self.db = _cpu_seconds(_database_backends(self.url))
+        backends = _database_backends(self.url)
+        self.db = _cpu_seconds(backends)
+        # Connections are recycled (CONN_MAX_AGE 60 s): a backend that ends during the run
+        # takes its CPU with it, into the postmaster's reaped-children time.
+        self.postmaster = _parent(backends[0]) if backends else None
+        self.ended = _ended_children_cpu(self.postmaster)
         self.children = os.times().children_user + os.times().children_system
         return self
 
@@ -237,7 +262,11 @@ class CpuMeter:
         app = _cpu_seconds(_group(self.pgids))
         db = _cpu_seconds(_database_backends(self.url))
         self.app_s = sum(v - self.app.get(pid, 0.0) for pid, v in app.items())
-        self.db_s = sum(v - self.db.get(pid, 0.0) for pid, v in db.items())
+        gone = sum(v for pid, v in self.db.items() if pid not in db)
+        ended = _ended_children_cpu(self.postmaster) - self.ended
+        # Backends alive at the end, plus those that ended (all their CPU, less what they
+        # had used before the run began).
+        self.db_s = sum(v - self.db.get(pid, 0.0) for pid, v in db.items()) + ended - gone
         self.locust_s = os.times().children_user + os.times().children_system - self.children
 
     def per_request(self, requests: int) -> dict:
