@@ -13,13 +13,11 @@ def either(items: Iterable[object]) -> str:
     The Chinese of the two templates quotes each item (“…”): the items are verb phrases
     or codes that may contain 或 themselves; English reads them as they are.
     """
-    texts = [str(item) for item in items]
-    if len(texts) < 2:
-        return texts[0] if texts else ""
-    text = _("%(first)s or %(second)s") % {"first": texts[-2], "second": texts[-1]}
-    for item in reversed(texts[:-2]):
-        text = _("%(first)s, %(rest)s") % {"first": item, "rest": text}
-    return text
+    return _joined(
+        [str(item) for item in items],
+        lambda first, second: _("%(first)s or %(second)s") % {"first": first, "second": second},
+        lambda first, rest: _("%(first)s, %(rest)s") % {"first": first, "rest": rest},
+    )
 
 
 def one_of(choices: Iterable[tuple[object, object]]) -> str:
@@ -29,10 +27,19 @@ def one_of(choices: Iterable[tuple[object, object]]) -> str:
     A person reads the label; the code is what the API takes. The Chinese item template
     quotes the label, so the joins here (unlike :func:`either`'s) add no quotes.
     """
-    texts = [_("%(label)s (%(code)s)") % {"label": label, "code": code} for code, label in choices]
+    return _joined(
+        [_("%(label)s (%(code)s)") % {"label": label, "code": code} for code, label in choices],
+        lambda choice, other: _("%(choice)s or %(other)s") % {"choice": choice, "other": other},
+        lambda choice, others: _("%(choice)s, %(others)s") % {"choice": choice, "others": others},
+    )
+
+
+def _joined(texts: list[str], pair, more) -> str:
+    """ "A", "A or B", "A, B or C": ``pair`` joins the last two, ``more`` puts each earlier
+    one in front."""
     if len(texts) < 2:
         return texts[0] if texts else ""
-    text = _("%(choice)s or %(other)s") % {"choice": texts[-2], "other": texts[-1]}
+    text = pair(texts[-2], texts[-1])
     for item in reversed(texts[:-2]):
-        text = _("%(choice)s, %(others)s") % {"choice": item, "others": text}
+        text = more(item, text)
     return text
