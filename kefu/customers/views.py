@@ -222,7 +222,8 @@ def customer_timeline(request, customer_id: int):
     """R-CUS-8: older lines of the customer's timeline, a page at a time."""
     customer = selectors.customer_get(request.user, customer_id)
     try:
-        offset = max(0, int(request.GET.get("offset", "0")))
+        # Bounded: a number past any timeline must not overflow the database's OFFSET.
+        offset = min(max(0, int(request.GET.get("offset", "0"))), 10**7)
     except ValueError:
         offset = 0
     context = {"customer": customer, **_timeline_page(customer, offset), "offset": offset}
