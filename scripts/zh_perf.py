@@ -11,4 +11,5 @@ ZH = {
     "Earlier lines": "更早的记录",
     "Timeline of %(name)s": "%(name)s的客户动态",
     "Back to the customer": "返回客户页",
+    "No earlier lines.": "没有更早的记录。",
 }
