@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -10,8 +9,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from kefu.core.models import Notification
-
-log = logging.getLogger(__name__)
 
 
 def notify(users: Iterable, text: str, *, url: str = "", exclude=None) -> int:
@@ -34,15 +31,17 @@ def notify(users: Iterable, text: str, *, url: str = "", exclude=None) -> int:
     if emails:
         subject = f"[客服 Kefu] {str(text)[:80]}"
         body = f"{text}\n\n{url}"
+        # The worker sends it once the transaction commits: a slow or unreachable mail
+        # server never holds the request that caused it (kefu/core/tasks.py retries it).
+        from kefu.core.tasks import notification_email
 
-        def _send() -> None:
-            try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=False)
-            except OSError:
-                log.exception("could not send notification email to %s", emails)
-
-        transaction.on_commit(_send)
+        transaction.on_commit(lambda: notification_email(subject, body, emails))
     return len(rows)
+
+
+def email_send(subject: str, body: str, emails: list[str]) -> None:
+    """Send one notification email; an unreachable mail server raises for the job to retry."""
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=False)
 
 
 def unread_count(user) -> int:
