@@ -10,12 +10,14 @@ import pytest
 from huey.contrib.djhuey import HUEY
 
 from kefu.core import jobs
+from kefu.core.tasks import worker_heartbeat
 from kefu.followups.tasks import followups_generate_daily
 from kefu.reports.tasks import monthly_report_build_last_month
 
 SH = ZoneInfo("Asia/Shanghai")
 DAILY = followups_generate_daily.task_class  # 02:30 every day
 MONTHLY = monthly_report_build_last_month.task_class  # 04:00 on the 1st
+HEARTBEAT = worker_heartbeat.task_class  # every minute
 
 
 @pytest.fixture
@@ -40,7 +42,11 @@ def test_a_first_start_only_records_a_baseline(queued):
     assert jobs.catch_up(now=at(2026, 3, 10, 9)) == []
     assert queued == []
     assert jobs.ledger(DAILY) == {"started": at(2026, 3, 10, 9), "finished": at(2026, 3, 10, 9)}
-    assert jobs.catch_up(now=at(2026, 3, 10, 9, 5)) == []
+    assert jobs.catch_up(now=at(2026, 3, 10, 9, 0, 40)) == []
+    # Five minutes on, only the every-minute heartbeat is owed; no daily or monthly job is.
+    # (Every tasks module is loaded, as in the worker: the registry does not depend on which
+    # test imported what first.)
+    assert jobs.catch_up(now=at(2026, 3, 10, 9, 5)) == [jobs._name(HEARTBEAT)]
 
 
 def test_a_run_that_started_and_never_ended_runs_again(queued):
