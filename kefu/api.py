@@ -14,6 +14,13 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from kefu.api_schema import KefuAPI
 from kefu.core.access import api_gate
+from kefu.core.input_errors import (
+    body_is_not_an_object,
+    body_not_json,
+    body_not_object,
+    field_error,
+    join_sentences,
+)
 from kefu.errors import (
     Conflict,
     DomainError,
@@ -87,15 +94,14 @@ def _unauthenticated(request, exc):
     return problem_response(NotAuthenticated(message=message))
 
 
-def _field_name(loc: list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload")]
-    return ".".join(parts) or "request"
-
-
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
-    errors = [FieldError(_field_name(list(e.get("loc", []))), e.get("msg", "")) for e in exc.errors]
-    summary = "; ".join(f"{e.field}: {e.message}" for e in errors) or _("The request is invalid.")
+    """pydantic's checks of path, query, form and body, each worded in the request's
+    language naming its field (kefu/core/input_errors.py)."""
+    if body_is_not_an_object(request, exc.errors):
+        return problem_response(ValidationFailed.on("body", body_not_object()))
+    errors = [field_error(e) for e in exc.errors]
+    summary = join_sentences([e.message for e in errors]) or _("The request is invalid.")
     return problem_response(ValidationFailed(message=summary, errors=errors))
 
 
@@ -156,6 +162,9 @@ def _integrity(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if str(exc.message).startswith("Cannot parse request body"):
+        # django-ninja's words for a body that is not JSON at all (json.loads's error).
+        return problem_response(ValidationFailed.on("body", body_not_json(exc.__cause__)))
     error = DomainError(message=exc.message)
     error.status = exc.status_code
     return problem_response(error)

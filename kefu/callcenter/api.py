@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from kefu.callcenter import planning, selectors, services, stats
 from kefu.callcenter.api_schedule import router as schedule_router
 from kefu.callcenter.models import CallRecord, Hotline, ImportJob, Queue
+from kefu.core.input_errors import body_not_json, body_not_object
 from kefu.core.pagination import PageNumberPagination
 from kefu.core.sheets import download, xlsx_bytes
 from kefu.core.uploads import check_upload
@@ -65,9 +66,9 @@ def cti_payload(request: HttpRequest) -> dict:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValidationFailed.on("body", f"not valid JSON: {exc.msg}") from None
+            raise ValidationFailed.on("body", body_not_json(exc)) from None
         if not isinstance(data, dict):
-            raise ValidationFailed.on("body", "a JSON object is expected")
+            raise ValidationFailed.on("body", body_not_object())
         return data
     data = _form_body(text)
     for key, value in request.GET.lists():
