@@ -25,7 +25,6 @@ from django.utils.translation import (
     get_language,
     gettext,
     gettext_noop,
-    ngettext,
     ngettext_lazy,
 )
 
@@ -109,30 +108,17 @@ def _counted(template) -> Callable[[dict], str]:
     return word
 
 
-def _string_too_short(values: dict) -> str:
-    if int(values["min_length"]) == 1:
-        return gettext("%(field)s: this cannot be empty.") % values
-    return (
-        ngettext(
-            "%(field)s: at least %(min_length)s character.",
-            "%(field)s: at least %(min_length)s characters.",
-            int(values["min_length"]),
-        )
-        % values
-    )
+def _at_least(empty: str, template) -> Callable[[dict], str]:
+    """A minimum length: ``empty`` (a gettext_noop msgid) when one is the minimum, else the
+    counted ``template`` (``ngettext_lazy(singular, plural, "min_length")``)."""
+    counted = _counted(template)
 
+    def word(values: dict) -> str:
+        if int(values["min_length"]) == 1:
+            return gettext(empty) % values
+        return counted(values)
 
-def _too_short(values: dict) -> str:
-    if int(values["min_length"]) == 1:
-        return gettext("%(field)s: give at least one item.") % values
-    return (
-        ngettext(
-            "%(field)s: give at least %(min_length)s item.",
-            "%(field)s: give at least %(min_length)s items.",
-            int(values["min_length"]),
-        )
-        % values
-    )
+    return word
 
 
 def _choices(values: dict) -> str:
@@ -144,7 +130,14 @@ def _choices(values: dict) -> str:
 
 # Types whose sentence depends on a count or needs more than a template.
 _WORDED_BY: dict[str, Callable[[dict], str]] = {
-    "string_too_short": _string_too_short,
+    "string_too_short": _at_least(
+        gettext_noop("%(field)s: this cannot be empty."),
+        ngettext_lazy(
+            "%(field)s: at least %(min_length)s character.",
+            "%(field)s: at least %(min_length)s characters.",
+            "min_length",
+        ),
+    ),
     "string_too_long": _counted(
         ngettext_lazy(
             "%(field)s: at most %(max_length)s character.",
@@ -152,7 +145,14 @@ _WORDED_BY: dict[str, Callable[[dict], str]] = {
             "max_length",
         )
     ),
-    "too_short": _too_short,
+    "too_short": _at_least(
+        gettext_noop("%(field)s: give at least one item."),
+        ngettext_lazy(
+            "%(field)s: give at least %(min_length)s item.",
+            "%(field)s: give at least %(min_length)s items.",
+            "min_length",
+        ),
+    ),
     "too_long": _counted(
         ngettext_lazy(
             "%(field)s: at most %(max_length)s item.",
