@@ -6,6 +6,10 @@ supervisors open the ticket queue, the queue through the API, the KPI scorecard 
 definitions page. A monitor polls /api/v1/health, the baseline the runner sets every figure
 beside (the same stack's floor under the same load).
 
+Each simulated person starts its tasks at the moments of a Poisson process (``poisson_pacing``):
+independent of the others, as the people of a floor are, and the arrivals Kefu's own staffing
+model assumes (Erlang C, R-CC). The per-person rate comes from the runner (the offered rate).
+
 The runner prepares accounts, sessions, tokens, customers and search terms and passes them in
 the JSON file named by KEFU_LOAD_FIXTURE. Requests go to --host, which the runner sets to
 127.0.0.1 only.
@@ -17,14 +21,47 @@ import itertools
 import json
 import os
 import random
+import time
 import uuid
 
-from locust import FastHttpUser, constant_throughput, task
+from locust import FastHttpUser, task
 
 FIXTURE = json.loads(open(os.environ["KEFU_LOAD_FIXTURE"], encoding="utf-8").read())  # noqa: SIM115
 _seq = itertools.count()
 # Tasks per second of each simulated person: the runner sets it from the offered rate.
-PACE = constant_throughput(float(os.environ.get("KEFU_LOAD_TASK_RATE", "1")))
+TASK_RATE = float(os.environ.get("KEFU_LOAD_TASK_RATE", "1"))
+
+
+def poisson_pacing(rate: float):
+    """A locust wait_time: the person's tasks start at the moments of a Poisson process of
+    ``rate`` per second, each gap drawn on its own (exponential), kept to a schedule so that
+    slow answers do not lower the offered rate (a person who fell more than one mean gap
+    behind starts again from now instead of firing the backlog at once).
+
+    It replaces locust's constant_throughput, which keeps each person at a fixed phase: locust
+    starts the users in batches (24 a second here), and each batch then fired together, once
+    a period, for the whole run. With health alone at 100 req/s the server saw bursts of 24
+    requests every 200 ms and nothing between, and every figure measured that queue.
+    """
+    gap = 1.0 / rate
+
+    def wait_time(user) -> float:
+        now = time.monotonic()
+        due = getattr(user, "_kefu_due", now)
+        due = max(due, now - gap) + random.expovariate(rate)  # noqa: S311 - load timing
+        user._kefu_due = due
+        return max(0.0, due - now)
+
+    return wait_time
+
+
+PACE = poisson_pacing(TASK_RATE)
+
+
+def _first_task_delay() -> None:
+    """A person's first task waits for the first moment of its Poisson process."""
+    time.sleep(random.expovariate(TASK_RATE))  # noqa: S311 - gevent's cooperative sleep
+
 
 KINDS = ["inquiry", "inquiry", "inquiry", "service_request", "fault", "complaint", "suggestion"]
 TEXTS = {
@@ -46,6 +83,7 @@ class _Staff(FastHttpUser):
     role = ""
 
     def on_start(self):
+        _first_task_delay()
         account = _account(self.role)
         self.api = {"Authorization": f"Bearer {account['token']}"}
         self.page = {"Cookie": f"{FIXTURE['session_cookie']}={account['session']}"}
@@ -112,6 +150,9 @@ class Pbx(FastHttpUser):
     weight = 2
     wait_time = PACE
 
+    def on_start(self):
+        _first_task_delay()
+
     @task
     def call(self):
         key = f"load-{uuid.uuid4().hex[:16]}"
@@ -164,6 +205,9 @@ class Monitor(FastHttpUser):
 
     weight = 1
     wait_time = PACE
+
+    def on_start(self):
+        _first_task_delay()
 
     @task
     def health(self):
