@@ -397,9 +397,10 @@ def _locust(
             url,
             "--users",
             str(users),
-            # Users start over SPAWN_SECONDS, so their paced requests do not fire together
-            # in bursts (all at once, 60 users at 150 req/s gave health alone p50 14 ms
-            # instead of 2 ms); the figures start once every user runs (--reset-stats).
+            # Users start over SPAWN_SECONDS and each starts its tasks at the moments of a
+            # Poisson process of its own (locustfile.poisson_pacing), so their requests do
+            # not fire together in bursts; the figures start once every user runs
+            # (--reset-stats).
             "--spawn-rate",
             f"{users / SPAWN_SECONDS:.2f}",
             "--reset-stats",
