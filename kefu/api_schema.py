@@ -15,6 +15,7 @@ import ninja.openapi.schema
 from ninja import NinjaAPI
 from ninja.schema import NinjaGenerateJsonSchema
 
+from kefu.core.urlindex import by_first_segment
 from kefu.errors import PROBLEM_CONTENT_TYPE
 
 PROBLEM_SCHEMA = {
@@ -165,7 +166,13 @@ _schema_lock = threading.Lock()
 
 class KefuAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI schema is complete: unique component names, every
-    operation's problem responses, naive times described as they are sent."""
+    operation's problem responses, naive times described as they are sent; its URL patterns
+    are grouped by first segment (kefu/core/urlindex.py)."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        return by_first_segment(patterns), app_name, namespace
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         with _schema_lock:
