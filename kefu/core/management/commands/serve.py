@@ -71,6 +71,9 @@ class Command(BaseCommand):
                     reuse_port=options["reuse_port"],
                 )
                 return
+            from kefu.core.webpool import settle
+
+            settle()
             serve(
                 application,
                 host=settings.HOST,
