@@ -160,6 +160,7 @@ def test_kefu_serve_hands_the_proxy_setting_to_waitress(monkeypatch, settings):
     seen = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: seen.update(kwargs))
     monkeypatch.setattr("kefu.core.management.commands.serve.call_command", lambda *a, **k: None)
+    monkeypatch.setattr("kefu.core.webpool.settle", lambda: None)  # no gc.freeze of the tests
     call_command("serve", "--no-worker", stdout=io.StringIO())
     assert seen["trusted_proxy"] == "10.0.0.5"
     assert seen["trusted_proxy_headers"] == {"x"}
