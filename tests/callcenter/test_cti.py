@@ -50,36 +50,6 @@ def test_it_records_a_call_from_newcall_answer_and_hangup_in_json_rcc3():
     assert CtiEvent.objects.filter(call_key="c-1").count() == 3
 
 
-def test_the_answering_agent_is_found_by_extension_login_or_name_as_the_full_table_says_rcc3():
-    """The PBX's label for the agent who answered (a channel, an extension, a login, a name)
-    is looked up for that call only, and finds whom the whole table of agents would."""
-    from kefu.callcenter.services.lookups import agents_by_label, agents_for
-
-    cti_link()
-    wang = factories.user(Role.AGENT, username="Wang", full_name="  Li Na ")
-    li = factories.user(Role.AGENT, username="li na")  # a login that is another's name
-    sip = factories.user(Role.AGENT, username="sipper")
-    AgentExtension.objects.create(user=sip, extension="SIP/1001-0000abcd")
-    gone = factories.user(Role.AGENT, username="gone", full_name="Gone Away")
-    gone.is_active = False
-    gone.save()
-    factories.user(Role.AGENT, username="x1001x")  # contains a key, is not it
-    labels = ["PJSIP/1001", "WANG", "Li Na", "gone away", "1001", "nobody", "", "x"]
-    whole = agents_by_label()
-    assert agents_for(labels) == {
-        key: whole[key] for key in ("1001", "wang", "li na") if key in whole
-    }
-    assert agents_for(labels) == {"1001": sip.pk, "wang": wang.pk, "li na": li.pk}
-    assert agents_for([]) == {}
-    base = {"callId": "a-1", "from": "13800001111"}
-    post_json({**base, "event": "newCall"})
-    post_json({"event": "answer", "callId": "a-1", "answeringNumber": "Local/1001@from-internal/n"})
-    assert CallRecord.objects.get(key="a-1").agent == sip
-    post_json({**base, "callId": "a-2", "event": "newCall"})
-    post_json({"event": "answer", "callId": "a-2", "answeringNumber": "", "user": "wang"})
-    assert CallRecord.objects.get(key="a-2").agent == wang
-
-
 def test_it_accepts_form_bodies_without_content_type_and_every_callid_and_user_spelling_rcc3():
     cti_link()
     response = post_raw("event=newCall&call_id=abc@pbx.example&from=+86 138 0000 2222&to=queue1"

@@ -27,7 +27,7 @@ from kefu.callcenter.services.lookups import (
     _customers_by_phone,
     _hotline_ids,
     _queue_ids,
-    agents_for,
+    agents_by_label,
     phone_key,
 )
 from kefu.errors import NotAuthenticated, NotFound, ValidationFailed
@@ -127,7 +127,7 @@ def _cti_authenticate(token: str) -> CtiSettings:
 
 
 def _agent_for(users: list[str], answering: str) -> int | None:
-    labels = agents_for([answering, *users])
+    labels = agents_by_label()
     for candidate in [answering, *users]:
         if candidate:
             user_id = labels.get(agent_key(candidate))

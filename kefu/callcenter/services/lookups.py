@@ -56,44 +56,18 @@ def _customers_by_phone(numbers: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _label_map(users, extensions) -> dict[str, int]:
+def agents_by_label() -> dict[str, int]:
+    """PBX label key -> user id: extensions first, then login names, then full names."""
     out: dict[str, int] = {}
-    for pk, name, full in users:
+    for pk, name, full in User.objects.filter(is_active=True).values_list(
+        "pk", "username", "full_name"
+    ):
         if full:
             out.setdefault(full.strip().lower(), pk)
         out[name.lower()] = pk
-    for extension, user_id in extensions:
+    for extension, user_id in AgentExtension.objects.values_list("extension", "user_id"):
         out[agent_key(extension)] = user_id
     return out
-
-
-def agents_by_label() -> dict[str, int]:
-    """PBX label key -> user id: extensions first, then login names, then full names."""
-    return _label_map(
-        User.objects.filter(is_active=True).values_list("pk", "username", "full_name"),
-        AgentExtension.objects.values_list("extension", "user_id"),
-    )
-
-
-def agents_for(labels: Iterable[str]) -> dict[str, int]:
-    """``agents_by_label()`` for these labels only (R-CC-3: the PBX names the agent who
-    answered one call). Reads the staff whose extension, login or name contains a label's key,
-    not every active member of a department of several hundred agents for each event; the
-    keys are then matched exactly, by the same rules and in the same order."""
-    keys = {agent_key(label) for label in labels if label} - {""}
-    if not keys:
-        return {}
-    near_user, near_extension = Q(), Q()
-    for key in keys:
-        near_user |= Q(username__icontains=key) | Q(full_name__icontains=key)
-        near_extension |= Q(extension__icontains=key)
-    found = _label_map(
-        User.objects.filter(is_active=True)
-        .filter(near_user)
-        .values_list("pk", "username", "full_name"),
-        AgentExtension.objects.filter(near_extension).values_list("extension", "user_id"),
-    )
-    return {key: pk for key, pk in found.items() if key in keys}
 
 
 def _queue_ids(names: Iterable[str]) -> dict[str, int]:
