@@ -6,7 +6,7 @@
 #   sharing one port (`kefu serve --processes`); WORKERS Huey workers on Redis, the first
 #   one running the periodic jobs.
 #
-#   WEB=N       web processes (default: the number of cores)
+#   WEB=N       web processes (default: twice the number of cores, docs/deploy.md)
 #   WORKERS=M   worker processes (default 1), each with WORKER_THREADS threads (default 2)
 #   KEFU_PORT   the one web port (default 8000)
 #   SCALED_PG_PORT (default 55440), SCALED_REDIS_PORT (default 6390), SCALED_DIR (var/scaled)
@@ -19,7 +19,7 @@ BIN="$ROOT/.venv/bin"
 DIR=$(realpath -m "${SCALED_DIR:-var/scaled}")
 PG_PORT=${SCALED_PG_PORT:-55440}
 REDIS_PORT=${SCALED_REDIS_PORT:-6390}
-WEB=${WEB:-$(nproc)}
+WEB=${WEB:-$(( 2 * $(nproc) ))}
 WORKERS=${WORKERS:-1}
 WORKER_THREADS=${WORKER_THREADS:-2}
 PIDFILE="$DIR/run-scaled.pid"
