@@ -23,7 +23,7 @@ run: $(VENV)/.run-deps
 # PostgreSQL + Redis on loopback (Debian's packages when missing), migrations, WEB web
 # processes on one port (default: one per core), WORKERS Huey workers on Redis. Ctrl-C stops all.
 run-scaled: $(VENV)/.run-deps
-	WEB=$(WEB) WORKERS=$(WORKERS) bash scripts/run-scaled.sh
+	WEB=$(WEB) WEB_THREADS=$(WEB_THREADS) WORKERS=$(WORKERS) bash scripts/run-scaled.sh
 
 stop-scaled:
 	bash scripts/run-scaled.sh stop

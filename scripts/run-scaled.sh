@@ -7,6 +7,7 @@
 #   one running the periodic jobs.
 #
 #   WEB=N       web processes (default: twice the number of cores, docs/deploy.md)
+#   WEB_THREADS=T  request threads in each web process (default 2, docs/deploy.md)
 #   WORKERS=M   worker processes (default 1), each with WORKER_THREADS threads (default 2)
 #   KEFU_PORT   the one web port (default 8000)
 #   SCALED_PG_PORT (default 55440), SCALED_REDIS_PORT (default 6390), SCALED_DIR (var/scaled)
@@ -20,6 +21,7 @@ DIR=$(realpath -m "${SCALED_DIR:-var/scaled}")
 PG_PORT=${SCALED_PG_PORT:-55440}
 REDIS_PORT=${SCALED_REDIS_PORT:-6390}
 WEB=${WEB:-$(( 2 * $(nproc) ))}
+WEB_THREADS=${WEB_THREADS:-2}
 WORKERS=${WORKERS:-1}
 WORKER_THREADS=${WORKER_THREADS:-2}
 PIDFILE="$DIR/run-scaled.pid"
@@ -36,8 +38,11 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 
-case "$WEB$WORKERS" in *[!0-9]*) say "WEB and WORKERS must be whole numbers"; exit 2 ;; esac
-[ "$WEB" -ge 1 ] && [ "$WORKERS" -ge 1 ] || { say "WEB and WORKERS must be at least 1"; exit 2; }
+case "$WEB$WEB_THREADS$WORKERS" in
+  *[!0-9]*) say "WEB, WEB_THREADS and WORKERS must be whole numbers"; exit 2 ;;
+esac
+[ "$WEB" -ge 1 ] && [ "$WEB_THREADS" -ge 1 ] && [ "$WORKERS" -ge 1 ] \
+  || { say "WEB, WEB_THREADS and WORKERS must be at least 1"; exit 2; }
 if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
   say "already running (pid $(cat "$PIDFILE")); scripts/run-scaled.sh stop"
   exit 1
@@ -128,7 +133,7 @@ for i in $(seq "$WORKERS"); do
 done
 say "$WORKERS worker(s) on Redis; logs in $DIR/log/"
 
-"$BIN/kefu" serve --no-worker --processes "$WEB" &
+"$BIN/kefu" serve --no-worker --processes "$WEB" --threads "$WEB_THREADS" &
 pids+=($!)
 
 # Whichever part stops first (or Ctrl-C) stops the rest.
