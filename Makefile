@@ -21,7 +21,8 @@ run: $(VENV)/.run-deps
 	$(BIN)/kefu serve
 
 # PostgreSQL + Redis on loopback (Debian's packages when missing), migrations, WEB web
-# processes on one port (default: one per core), WORKERS Huey workers on Redis. Ctrl-C stops all.
+# processes on one port (default: two per core, WEB_THREADS threads each), WORKERS Huey workers
+# on Redis. Ctrl-C stops all.
 run-scaled: $(VENV)/.run-deps
 	WEB=$(WEB) WEB_THREADS=$(WEB_THREADS) WORKERS=$(WORKERS) bash scripts/run-scaled.sh
 
