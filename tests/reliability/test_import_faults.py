@@ -1,4 +1,4 @@
-"""Faults: `kefu import-calls FILE --format queue-log` killed with SIGKILL half-way (R-CC-2).
+"""Faults: `kefu import-calls FILE --format queue-log` killed with SIGKILL mid-way (R-CC-2).
 
 A file is imported in one transaction (kefu/callcenter/services/imports.py): the killed
 import leaves no call row and no import record; the same command run again imports every
@@ -40,15 +40,19 @@ def _progress(log_path) -> int:
 
 
 def test_a_killed_import_leaves_nothing_and_a_rerun_imports_each_call_once(installations, tmp_path):
-    """R-CC-2: SIGKILL at half the file: no call, no import job; rerun: every call once."""
+    """R-CC-2: SIGKILL a quarter into the file: no call, no import job; rerun: every call once.
+
+    A quarter, not half: the progress bar redraws at most every 0.1 s, and on a fast database
+    the rest of the file after its half-way redraw was once imported and committed before the
+    kill landed (CI, session 6: 20,000 calls found after the kill)."""
     site = installations.new("import")
     queue_log = tmp_path / "queue_log"
     lines = _queue_log(queue_log, CALLS)
     command = [sys.executable, "-m", "kefu.cli", "import-calls", str(queue_log)]
     importing = site.start([*command, "--format", "queue-log"])
     wait_for(
-        "the import to pass half of the file",
-        lambda: _progress(importing.log_path) >= lines // 2 or importing.poll() is not None,
+        "the import to pass a quarter of the file",
+        lambda: _progress(importing.log_path) >= lines // 4 or importing.poll() is not None,
         timeout=120,
         every=0.05,
     )
