@@ -55,12 +55,15 @@ def poisson_pacing(rate: float):
     return wait_time
 
 
-PACE = poisson_pacing(TASK_RATE)
+class _Person(FastHttpUser):
+    """One simulated person, paced by ``poisson_pacing``; the first task too waits for the
+    first moment of the person's Poisson process."""
 
+    abstract = True
+    wait_time = poisson_pacing(TASK_RATE)
 
-def _first_task_delay() -> None:
-    """A person's first task waits for the first moment of its Poisson process."""
-    time.sleep(random.expovariate(TASK_RATE))  # noqa: S311 - gevent's cooperative sleep
+    def on_start(self):
+        time.sleep(random.expovariate(TASK_RATE))  # noqa: S311 - gevent's cooperative sleep
 
 
 KINDS = ["inquiry", "inquiry", "inquiry", "service_request", "fault", "complaint", "suggestion"]
@@ -78,12 +81,12 @@ def _account(kind: str) -> dict:
     return accounts[next(_seq) % len(accounts)]
 
 
-class _Staff(FastHttpUser):
+class _Staff(_Person):
     abstract = True
     role = ""
 
     def on_start(self):
-        _first_task_delay()
+        super().on_start()
         account = _account(self.role)
         self.api = {"Authorization": f"Bearer {account['token']}"}
         self.page = {"Cookie": f"{FIXTURE['session_cookie']}={account['session']}"}
@@ -94,7 +97,6 @@ class Agent(_Staff):
 
     weight = 8
     role = "agents"
-    wait_time = PACE
 
     def on_start(self):
         super().on_start()
@@ -144,14 +146,10 @@ class Agent(_Staff):
         )
 
 
-class Pbx(FastHttpUser):
+class Pbx(_Person):
     """The telephone system's bridge: one call's three events, then the next call."""
 
     weight = 2
-    wait_time = PACE
-
-    def on_start(self):
-        _first_task_delay()
 
     @task
     def call(self):
@@ -174,7 +172,6 @@ class Supervisor(_Staff):
 
     weight = 1
     role = "supervisors"
-    wait_time = PACE
 
     @task(3)
     def queue_page(self):
@@ -200,14 +197,10 @@ class Supervisor(_Staff):
         self.client.get("/reports/kpis/", headers=self.page, name="KPI definitions")
 
 
-class Monitor(FastHttpUser):
+class Monitor(_Person):
     """The health check: the baseline, under the same load."""
 
     weight = 1
-    wait_time = PACE
-
-    def on_start(self):
-        _first_task_delay()
 
     @task
     def health(self):
