@@ -31,9 +31,11 @@ class Kind:
     SURVEY = "survey"
 
 
-def _add(customer: Customer, kind: str, summary: str, *, actor=None, link=None, url: str = ""):
+def _add(
+    customer: Customer | int, kind: str, summary: str, *, actor=None, link=None, url: str = ""
+):
     return TimelineEvent.objects.create(
-        customer=customer,
+        customer_id=customer if isinstance(customer, int) else customer.pk,
         kind=kind,
         summary=str(summary)[:300],
         actor=actor if getattr(actor, "pk", None) else None,
@@ -139,5 +141,6 @@ def merged(survivor, duplicate, *, actor, moved: int):
 
 
 def linked_event(customer, *, kind: str, summary: str, actor=None, link=None, url: str = ""):
-    """For later apps (tickets, calls, callbacks, surveys): add one line to the timeline."""
+    """For later apps (tickets, calls, callbacks, surveys): add one line to the timeline.
+    ``customer`` is the Customer or its id (a caller holding only the id need not read it)."""
     return _add(customer, kind, summary, actor=actor, link=link, url=url)

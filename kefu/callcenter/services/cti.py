@@ -270,4 +270,4 @@ def _call_on_timeline(call: CallRecord) -> None:
         }
     else:
         summary = _("Call not answered (%(outcome)s)") % {"outcome": call.get_disposition_display()}
-    linked_event(call.customer, kind=Kind.CALL, summary=summary, link=call)
+    linked_event(call.customer_id, kind=Kind.CALL, summary=summary, link=call)
