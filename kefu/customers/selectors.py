@@ -32,7 +32,7 @@ def customer_get(
     user, pk, code: str = "customer.view", *, warning_figures: bool = False
 ) -> Customer:
     """One customer, or 404; a 403 naming the permission when outside the user's departments.
-    ``warning_figures`` reads the early-warning figures (R-CUS-6) in the same query."""
+    ``warning_figures`` also reads its early-warning figures (R-CUS-6), once it may be seen."""
     customer = get_or_404(Customer.objects.select_related("department", "manager"), pk=pk)
     check(user, code, department=customer.department)
     if warning_figures:
@@ -192,7 +192,7 @@ def customer_warnings(customer) -> list[Warning]:
     if hasattr(customer, "recent_claims"):
         recent, paid, value = customer.recent_claims, customer.claims_paid, customer.contract_value
     else:
-        recent, paid, value = warning_figures([customer.pk]).get(customer.pk, (0, ZERO, ZERO))
+        recent, paid, value = warning_figures_of(customer.pk)
     return _warning_messages(warning_flags(recent, paid, value), recent, paid, value)
 
 

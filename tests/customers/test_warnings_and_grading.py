@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from kefu.core.models import PolicySetting
 from kefu.customers import selectors, services
-from kefu.customers.models import GradeChange
+from kefu.customers.models import Customer, GradeChange
 from kefu.errors import Conflict, PermissionDenied
 from kefu.org.permissions import SYSTEM
 from kefu.org.roles import Role
@@ -49,6 +50,31 @@ def test_it_flags_a_high_loss_ratio_above_seventy_percent():
     assert selectors.customer_warnings(customer) == []
     _claims(contract, 1, paid="1")
     assert [w.code for w in selectors.customer_warnings(customer)] == ["high_loss_ratio"]
+
+
+def test_r_cus_6_every_way_of_reading_the_figures_agrees():
+    """R-CUS-6: a customer page (its own two aggregates), a list (subqueries in the list's
+    query) and the grouped read for many customers give the same figures, counting only
+    claims of the last 12 months as recent and leaving cancelled contracts out of the value."""
+    busy = cf.customer()
+    live = cf.contract(busy, amount="1000.50")
+    _claims(live, 2, paid="300.25")
+    _claims(live, 1, paid="10", days_ago=500)
+    cancelled = cf.contract(busy, amount="5000")
+    services.contract_cancel(actor=SYSTEM, contract=cancelled, reason="客户撤单")
+    quiet = cf.customer()
+    figures = {busy.pk: (2, Decimal("610.50"), Decimal("1000.50")), quiet.pk: (0, 0, 0)}
+    user = factories.user(Role.CS_SUPERVISOR, department=busy.department)
+
+    listed = selectors.with_warning_figures(Customer.objects.filter(pk__in=[busy.pk, quiet.pk]))
+    grouped = selectors.warning_figures([busy.pk, quiet.pk])
+    for pk, expected in figures.items():
+        page = selectors.customer_get(user, pk, warning_figures=True)
+        row = next(c for c in listed if c.pk == pk)
+        assert (page.recent_claims, page.claims_paid, page.contract_value) == expected
+        assert (row.recent_claims, row.claims_paid, row.contract_value) == expected
+        assert selectors.warning_figures_of(pk) == expected
+        assert grouped.get(pk, (0, 0, 0)) == expected
 
 
 def test_it_reads_the_warning_thresholds_from_policy():
