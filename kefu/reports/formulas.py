@@ -351,6 +351,18 @@ def _service_level(a: dict) -> Measure:
     return _ratio(a["within"], den)
 
 
+def _time_limit_aggs():
+    """R-SUP-4, R-TIC-6: a ticket counts once its outcome is known: resolved, or past a limit
+    while still open. Counting only the resolved ones let a month whose overdue tickets were
+    all still open show 100% beside its list of breaches (the monthly report, section 5)."""
+    breached = Q(response_breached=True) | Q(resolution_breached=True)
+    resolved = Q(resolved_at__isnull=False)
+    return {
+        "decided": Count("id", filter=resolved | breached),
+        "ok": Count("id", filter=resolved & ~breached),
+    }
+
+
 def _followup_due_q() -> Q:
     from kefu.followups.models import Status
 
@@ -429,17 +441,13 @@ STANDARD: dict[str, Formula] = {
         "percent",
         True,
         "tickets",
-        lambda: {
-            "resolved": Count("id", filter=Q(resolved_at__isnull=False)),
-            "ok": Count(
-                "id",
-                filter=Q(
-                    resolved_at__isnull=False, response_breached=False, resolution_breached=False
-                ),
-            ),
-        },
-        lambda a: _ratio(a["ok"], a["resolved"]),
-        _("Resolved tickets that kept both the response and the resolution limit ÷ resolved."),
+        _time_limit_aggs,
+        lambda a: _ratio(a["ok"], a["decided"]),
+        _(
+            "Tickets resolved within both the response and the resolution limit ÷ tickets "
+            "resolved or already past a limit (an open ticket past its limit counts against; "
+            "one still within its limits is not counted yet)."
+        ),
     ),
     "callback_completion": Formula(
         _("Callback completion"),

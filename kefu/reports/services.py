@@ -114,6 +114,10 @@ def indicator_update(*, actor, indicator: Indicator, **data) -> Indicator:
     return indicator
 
 
+# R-SUP-4: what a figure of each unit can reach (a rate 100%, a satisfaction score 5).
+_TARGET_CEILING = {"percent": Decimal(100), "score": Decimal(5)}
+
+
 def _clean_items(items: object) -> list[tuple[Indicator, Decimal, Decimal]]:
     if not isinstance(items, list) or not items:
         raise ValidationFailed.on("items", _("A scheme needs at least one indicator."))
@@ -144,6 +148,18 @@ def _clean_items(items: object) -> list[tuple[Indicator, Decimal, Decimal]]:
         if target < 0:
             raise ValidationFailed.on(
                 "items", _("Line %(n)d: a target cannot be negative.") % {"n": n}
+            )
+        ceiling = _TARGET_CEILING.get(formulas.unit_of(indicator.formula))
+        if ceiling is not None and target > ceiling:
+            raise ValidationFailed.on(
+                "items",
+                _("Line %(n)d: “%(i)s” cannot go above %(max)s; a target of %(t)s is never met.")
+                % {
+                    "n": n,
+                    "i": indicator.name,
+                    "max": ceiling,
+                    "t": format(target.normalize(), "f"),
+                },
             )
         seen.add(indicator.pk)
         clean.append((indicator, target, weight))
@@ -358,6 +374,16 @@ def monthly_report_issue(
     its content sealed with a hash that the page checks."""
     check(actor, "report.write")
     report = _locked(report, version)
+    if report.month >= this_month():
+        # R-SUP-2: the report is made at month end. A draft of the running month may be
+        # built to look at; issuing it would freeze figures that stop at today.
+        raise Conflict(
+            message=_(
+                "%(m)s is not over yet: its figures stop at today. Build the report again "
+                "after the month ends, then issue it."
+            )
+            % {"m": report.month.strftime("%Y-%m")}
+        )
     if not report.commentary:
         raise ValidationFailed.on(
             "commentary", _("Add the business department's commentary before issuing.")

@@ -102,6 +102,26 @@ def test_it_refuses_attendance_for_someone_not_invited_and_writes_nothing(report
     assert not investigation.attendees.filter(person=stranger).exists()
 
 
+def test_r_inc_4_attendance_waits_for_the_meeting_unless_it_met_earlier_than_planned(report, chief):
+    """R-INC-4: attendance is refused before the planned time; once the meeting is recorded
+    as held (here two hours before the time planned) it is taken, so the investigation can
+    still be closed instead of being stuck behind its own plan."""
+    party = factories.user(Role.AGENT)
+    investigation = _schedule(
+        report, chief, NOON + 3 * HOUR, attendees=[(party, AttendeeRole.PARTY)]
+    )
+    with time_machine.travel(NOON + HOUR, tick=False):
+        with pytest.raises(Conflict):
+            services.attendance_record(
+                actor=chief, investigation=investigation, person=party, attendance="present"
+            )
+        services.investigation_hold(actor=chief, investigation=investigation, minutes="查明原因")
+        attendee = services.attendance_record(
+            actor=chief, investigation=investigation, person=party, attendance="present"
+        )
+    assert attendee.attendance == Attendance.PRESENT
+
+
 def test_it_proposes_the_200_yuan_fine_for_an_unexcused_absence_only(report, chief):
     """R-INC-4: absent without excuse → 200 yuan proposed; excused → nothing; correcting
     an absence to present withdraws the proposal."""

@@ -51,6 +51,21 @@ def test_r_sup_4_ticket_indicators_count_the_months_tickets():
     assert value("time_limit_compliance").value == pytest.approx(1 / 2)
 
 
+def test_r_sup_4_r_tic_6_an_open_ticket_past_its_limit_counts_against_time_limit_compliance():
+    """A month whose overdue tickets are all still open must not show 100%: an open ticket
+    past a limit counts as a breach; an open ticket still within its limits is not counted."""
+    a = agent()
+    ticket_on("2026-10-02", actor=a, resolved_at=at("2026-10-03"))  # kept its limits
+    ticket_on("2026-10-04", actor=a, resolution_breached=True)  # open, past its limit
+    ticket_on("2026-10-05", actor=a, response_breached=True)  # open, answered late
+    ticket_on("2026-10-06", actor=a)  # open, still within its limits: not counted yet
+    rate = value("time_limit_compliance")
+    assert (rate.value, rate.numerator, rate.denominator) == (pytest.approx(1 / 3), 1, 3)
+    ticket_on("2026-10-07", actor=a, resolution_breached=True, resolved_at=at("2026-10-20"))
+    rate = value("time_limit_compliance")
+    assert (rate.numerator, rate.denominator) == (1, 4)  # resolved late: still a breach
+
+
 def test_r_sup_4_complaints_per_10000_customers_divides_by_the_archive():
     a = agent()
     for _ in range(2):

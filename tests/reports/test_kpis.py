@@ -80,6 +80,18 @@ def test_r_sup_4_a_scheme_cannot_name_an_indicator_twice():
         scheme(lines=[("fcr", "90", "50"), ("fcr", "70", "50")])
 
 
+def test_r_sup_4_a_target_no_figure_can_reach_is_refused_and_nothing_written():
+    """A rate cannot go above 100% nor a satisfaction score above 5: such a target is never
+    met, so the scheme naming it is refused; 100% itself is a target a rate can meet."""
+    with pytest.raises(ValidationFailed, match="150"):
+        scheme(lines=[("answer_rate", "150", "50"), ("fcr", "70", "50")])
+    with pytest.raises(ValidationFailed, match="6"):
+        scheme(lines=[("satisfaction", "6", "50"), ("fcr", "70", "50")])
+    assert not Scheme.objects.exists()
+    scheme(lines=[("answer_rate", "100", "50"), ("satisfaction", "5", "50")])
+    assert Scheme.objects.count() == 1
+
+
 def test_r_sup_4_the_scorecard_shows_value_target_and_weighted_score():
     dept = factories.department(name="呼叫中心")
     a = agent(dept)

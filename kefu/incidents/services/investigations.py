@@ -256,7 +256,9 @@ def attendance_record(
     excuse = (excuse or "").strip()[:300]
     if attendance == Attendance.EXCUSED and not excuse:
         raise ValidationFailed.on("excuse", _("An excused absence needs the excuse."))
-    if common.now_or(now) < investigation.meeting_at:
+    # The meeting is under way once its planned time has come, or once it is recorded as
+    # held (it may have met earlier than planned): attendance is taken from then on.
+    if investigation.held_at is None and common.now_or(now) < investigation.meeting_at:
         raise Conflict(message=_("The meeting has not started yet."))
     fine = Sanction.objects.filter(
         incident=investigation.incident, person=person, basis=Basis.ABSENCE
