@@ -25,6 +25,12 @@ def test_it_searches_opens_a_customer_reveals_a_phone_and_the_auditor_sees_it(br
     reveal = page.locator("details.reveal").first
     reveal.locator("summary").click()
     form = reveal.locator("form")
+    # R-SEC-1 bad input: a reason of one letter is refused where the number would show.
+    form.locator("input[name=reason]").fill("x")
+    form.locator("button[type=submit]").click()
+    refusal = page.locator("#reveal-phone [role=alert]")
+    refusal.wait_for()
+    assert "原因" in refusal.inner_text()
     form.locator("input[name=reason]").fill("电话回访核对身份")
     form.locator("button[type=submit]").click()
     page.locator("#reveal-phone .revealed").wait_for()
