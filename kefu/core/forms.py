@@ -9,6 +9,26 @@ from django import forms
 from kefu.errors import DomainError
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker, filled as YYYY-MM-DD: the only text an <input type=date> takes.
+    Left to the locale's format (1953/09/02 in Chinese) the picker showed empty, and saving
+    an edit form wiped the stored date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser date-and-time picker, filled as YYYY-MM-DDTHH:MM (see DateInput)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 def apply_service(form: forms.Form, call: Callable[[], object]) -> object | None:
     """Run a service for a valid form; put a DomainError onto the form instead of a 500.
 

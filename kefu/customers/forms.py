@@ -4,6 +4,7 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateInput
 from kefu.customers.masking import PERSONAL_FIELDS
 from kefu.customers.models import Customer, CustomerClass
 from kefu.org.models import Department, User
@@ -29,7 +30,7 @@ class CustomerForm(forms.Form):
                 required=False,
                 help_text=_("Separate words with commas."),
             )
-        self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"})
+        self.fields["birth_date"].widget = DateInput()
         self.fields["customer_class"].choices = [
             c for c in CustomerClass.choices if c[0] != CustomerClass.OWNER
         ] + (
@@ -85,18 +86,12 @@ class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=50)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
-    signed_on = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    delivered_on = forms.DateField(
-        label=_("Delivered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    delivered_on = forms.DateField(label=_("Delivered on"), required=False, widget=DateInput())
 
 
 class DeliverForm(forms.Form):
-    delivered_on = forms.DateField(
-        label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput())
 
 
 class ReasonForm(forms.Form):
@@ -104,9 +99,7 @@ class ReasonForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    claimed_on = forms.DateField(
-        label=_("Claimed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    claimed_on = forms.DateField(label=_("Claimed on"), widget=DateInput())
     amount_claimed = forms.DecimalField(
         label=_("Amount claimed"), max_digits=14, decimal_places=2, min_value=0
     )
@@ -121,7 +114,7 @@ class BlacklistForm(forms.Form):
     until = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Leave empty for no end date."),
     )
 

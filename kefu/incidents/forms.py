@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateInput
 from kefu.incidents.models import (
     Attendance,
     AttendeeRole,
@@ -202,9 +203,7 @@ class InspectionForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = PersonChoice(label=_("Rectified by"), queryset=_people())
-    deadline = forms.DateField(
-        label=_("Rectify by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=_("Rectify by"), widget=DateInput())
 
 
 class RectifyForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateInput
 from kefu.meetings.models import (
     EquipmentKind,
     Fault,
@@ -142,9 +143,7 @@ class EquipmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Equipment type"), choices=EquipmentKind.choices)
     model = forms.CharField(label=_("Brand and model"), max_length=100, required=False)
     serial_number = forms.CharField(label=_("Serial number"), max_length=60, required=False)
-    installed_on = forms.DateField(
-        label=_("Installed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    installed_on = forms.DateField(label=_("Installed on"), required=False, widget=DateInput())
 
 
 class FaultForm(forms.Form):
@@ -155,9 +154,7 @@ class FaultForm(forms.Form):
 
 class MaintenanceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Maintenance type"), choices=MaintenanceKind.choices)
-    done_on = forms.DateField(
-        label=_("Maintained on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    done_on = forms.DateField(label=_("Maintained on"), required=False, widget=DateInput())
     description = forms.CharField(
         label=_("Work done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

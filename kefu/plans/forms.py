@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateInput
 from kefu.customers.models import Customer, CustomerClass
 from kefu.org.models import Department, User
 from kefu.org.roles import Role
@@ -143,7 +144,7 @@ class TeamForm(forms.Form):
 
 class CheckpointForm(forms.Form):
     title = forms.CharField(label=_("Checkpoint"), max_length=200)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
     owner = forms.ModelChoiceField(
         label=_("Checkpoint owner"), queryset=User.objects.filter(is_active=True)
     )

@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateInput
 from kefu.org.models import User
 from kefu.supervision.models import Perspective, WalkthroughKind
 
@@ -102,9 +103,7 @@ class WalkthroughForm(forms.Form):
     process = forms.CharField(label=_("Process walked"), max_length=200)
     kind = forms.ChoiceField(label=_("Walk-through kind"), choices=WalkthroughKind.choices)
     perspective = forms.ChoiceField(label=_("Perspective"), choices=Perspective.choices)
-    walked_on = forms.DateField(
-        label=_("Walked on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    walked_on = forms.DateField(label=_("Walked on"), widget=DateInput())
     findings = forms.CharField(
         label=_("Findings"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -125,7 +124,7 @@ class FixForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assigned to"), queryset=User.objects.filter(is_active=True).order_by("username")
     )
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
     finding = forms.ChoiceField(label=_("For finding"), required=False)
 
     def __init__(self, *args, walkthrough=None, **kwargs):

@@ -3,10 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import DateTimeLocalInput
 from kefu.org.models import Department, User
 from kefu.tickets.models import Channel, ComplaintCategory, FeeItem, Kind, Priority
-
-_DT = {"type": "datetime-local"}
 
 
 class TicketForm(forms.Form):
@@ -27,7 +26,7 @@ class TicketForm(forms.Form):
         required=False,
     )
     appointment_at = forms.DateTimeField(
-        label=_("Agreed visit time"), widget=forms.DateTimeInput(attrs=_DT), required=False
+        label=_("Agreed visit time"), widget=DateTimeLocalInput(), required=False
     )
     is_major = forms.BooleanField(label=_("Major matter (escalate to the GM)"), required=False)
     resolve_now = forms.BooleanField(label=_("Resolved in this contact (一次办结)"), required=False)
@@ -47,7 +46,7 @@ class HandoffForm(forms.Form):
     )
     what = forms.CharField(label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 2}))
     why = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
-    due_by = forms.DateTimeField(label=_("By when"), widget=forms.DateTimeInput(attrs=_DT))
+    due_by = forms.DateTimeField(label=_("By when"), widget=DateTimeLocalInput())
 
 
 class ResolveForm(forms.Form):

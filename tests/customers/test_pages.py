@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
 import pytest
 
 from kefu.audit.models import Action, AuditEntry
@@ -92,6 +96,61 @@ def test_it_edits_a_customer_keeping_masked_fields_when_left_empty(web):
     assert customer.occupation == "律师"
     assert customer.phone == "13812345678"
     assert customer.customer_class == "intended"
+
+
+class _FormAsRendered(HTMLParser):
+    """What a browser would send back from the page's main form, untouched: each input's
+    value attribute (a date input takes only YYYY-MM-DD; any other text shows it empty and
+    sends nothing), each textarea's text, each select's selected option."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "checkbox"):
+            value = a.get("value") or ""
+            if a.get("type") == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                value = ""
+            self.values[a["name"]] = value
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values[self._textarea] = ""
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def test_r_cus_1_saving_the_edit_form_as_shown_keeps_the_birth_date(web):
+    """Changing one field and saving must keep every other one. The birth date was filled
+    in the Chinese locale's format (1953/09/02), which a date picker shows as empty, so every
+    edit wiped it."""
+    customer = cf.customer(name="姜怡", birth_date="1953-09-02")
+    client = web(Role.CS_SUPERVISOR, department=customer.department)
+    page = client.get(f"/customers/{customer.pk}/edit/").content.decode()
+    form = _FormAsRendered()
+    form.feed(page.split("<main", 1)[1])
+    assert form.values["birth_date"] == "1953-09-02"
+    form.values.pop("csrfmiddlewaretoken", None)
+    form.values["industry"] = "贸易"
+    r = client.post(f"/customers/{customer.pk}/edit/", form.values)
+    assert r.status_code == 302
+    customer.refresh_from_db()
+    assert customer.industry == "贸易"
+    assert customer.birth_date == dt.date(1953, 9, 2)
 
 
 def test_it_shows_everything_on_the_customer_page(web):
