@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_cti_token() -> str:
@@ -298,7 +299,7 @@ class ShiftTemplate(models.Model):
     end = models.TimeField(_("ends"))
     paid_hours = models.DecimalField(_("paid hours"), max_digits=4, decimal_places=2)
     is_active = models.BooleanField(_("active"), default=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("time of change", "changed"), auto_now=True)
 
     class Meta:
         ordering = ["start", "code"]
@@ -332,8 +333,8 @@ class StaffLeave(models.Model):
         on_delete=models.CASCADE,
         related_name="cc_leave",
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(pgettext_lazy("period", "from"))
+    ends_at = models.DateTimeField(pgettext_lazy("period", "until"))
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -359,8 +360,8 @@ class ForecastOverride(models.Model):
     """The supervisor's correction of the forecast for a stretch of time (a campaign, a
     holiday): calls per hour and/or the handle time replace what history predicts."""
 
-    starts_at = models.DateTimeField(_("from"), db_index=True)
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(pgettext_lazy("period", "from"), db_index=True)
+    ends_at = models.DateTimeField(pgettext_lazy("period", "until"))
     calls_per_hour = models.FloatField(_("calls per hour"), null=True, blank=True)
     aht_seconds = models.FloatField(_("average handle time (s)"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)

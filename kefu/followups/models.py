@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -240,7 +241,7 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(default=1, verbose_name=_("order"))
     kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=300)
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(pgettext_lazy("survey question", "required"), default=True)
 
     class Meta:
         verbose_name = _("survey question")
@@ -337,7 +338,7 @@ class SurveyResponse(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("agent"),
+        verbose_name=pgettext_lazy("staff", "agent"),
     )
     gap = models.DecimalField(
         _("perceived − expected"), max_digits=5, decimal_places=2, null=True, blank=True
@@ -347,7 +348,7 @@ class SurveyResponse(models.Model):
     )
     nps = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("NPS score"))
     answered_at = models.DateTimeField(
-        default=timezone.now, db_index=True, verbose_name=_("answered at")
+        default=timezone.now, db_index=True, verbose_name=pgettext_lazy("survey", "answered at")
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu import policy
 from kefu.audit.models import Action
@@ -335,7 +336,7 @@ def _plan_upkeep(today: dt.date, who: _Responsible) -> dict[str, int]:
         if task.customer.merged_into_id or cadence.get(grade) != task.interval_months:
             _change(
                 task,
-                _("grade changed"),
+                pgettext("event", "grade changed"),
                 status=Status.CANCELLED,
                 cancel_reason=_("The customer's grade changed; the upkeep is re-planned."),
             )

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kefu.core.forms import apply_service
@@ -288,7 +289,7 @@ def survey_results(request, survey_id: int):
             "dimensions": [
                 ("month", _("month")),
                 ("department", _("department")),
-                ("agent", _("agent")),
+                ("agent", pgettext("staff", "agent")),
                 ("channel", _("channel")),
                 ("ticket_kind", _("ticket kind")),
             ],

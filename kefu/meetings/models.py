@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoomKind(models.TextChoices):
@@ -25,7 +26,7 @@ class Room(models.Model):
     name = models.CharField(_("room name"), max_length=100, unique=True)
     kind = models.CharField(_("room type"), max_length=12, choices=RoomKind.choices)
     floor = models.CharField(_("floor and location"), max_length=60, blank=True)
-    capacity = models.PositiveIntegerField(_("seats"))
+    capacity = models.PositiveIntegerField(pgettext_lazy("room capacity", "seats"))
     department = models.ForeignKey(
         "org.Department",
         verbose_name=_("department the room belongs to"),
@@ -98,7 +99,7 @@ class Booking(models.Model):
     title = models.CharField(_("meeting title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    attendees = models.PositiveIntegerField(_("attendees"))
+    attendees = models.PositiveIntegerField(pgettext_lazy("count", "attendees"))
     name_cards = models.BooleanField(_("name cards"), default=False)
     flowers = models.BooleanField(_("flowers"), default=False)
     tea = models.BooleanField(_("tea"), default=False)
@@ -277,7 +278,7 @@ class EquipmentKind(models.TextChoices):
 class EquipmentStatus(models.TextChoices):
     IN_SERVICE = "in_service", _("in service")
     FAULTY = "faulty", _("faulty")
-    RETIRED = "retired", _("retired")
+    RETIRED = "retired", pgettext_lazy("equipment", "retired")
 
 
 class Equipment(models.Model):

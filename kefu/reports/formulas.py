@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu import policy
 from kefu.core.periods import zone
@@ -410,7 +411,7 @@ STANDARD: dict[str, Formula] = {
         _("Inbound calls answered within the service-level time, by the call-centre setting."),
     ),
     "fcr": Formula(
-        _("First-contact resolution"),
+        pgettext_lazy("tickets", "First-contact resolution"),
         "percent",
         True,
         "tickets",

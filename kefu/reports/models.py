@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IndicatorKind(models.TextChoices):
@@ -159,7 +160,7 @@ class CallDayFact(models.Model):
     reads a few thousand rows instead of a month's millions of calls.
     """
 
-    day = models.DateField(db_index=True, verbose_name=_("day"))
+    day = models.DateField(db_index=True, verbose_name=pgettext_lazy("date", "day"))
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -216,13 +217,13 @@ class KpiClose(models.Model):
     on do not move when a late record of that month is entered afterwards."""
 
     month = models.DateField(_("month"), unique=True)
-    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_at = models.DateTimeField(pgettext_lazy("appraisal", "closed at"), default=timezone.now)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
-        verbose_name=_("closed by"),
+        verbose_name=pgettext_lazy("appraisal", "closed by"),
     )
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64)
 

@@ -6,6 +6,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -161,9 +162,9 @@ def report_xlsx(report: MonthlyReport) -> bytes:
         1,
         [
             _("Scheme"),
-            _("Unit"),
+            pgettext("appraisal", "Unit"),
             _("Indicator"),
-            _("Value"),
+            pgettext("KPI", "Value"),
             _("Target"),
             _("Weight (%)"),
             _("Achievement (%)"),

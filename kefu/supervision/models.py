@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -267,7 +268,7 @@ class Finding(models.Model):
 
 
 class FixStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("fix status", "open")
     DONE = "done", _("done")
     VERIFIED = "verified", _("verified")
 

@@ -98,3 +98,43 @@ def test_the_names_read_in_english_when_the_reader_asks_for_english():
     with translation.override("zh-hans"):
         assert str(Party._meta.verbose_name_plural) == "责任人"
         assert str(TicketEvent._meta.verbose_name) == "工单事件"
+
+
+def _catalog_name(po_path: Path) -> str:
+    """kefu/locale for the project catalog, kefu/<app>/locale for an app's own."""
+    return str(po_path.parents[2].relative_to(Path(kefu.__file__).parent.parent))
+
+
+def _disagreements() -> list[str]:
+    """Every message (with its context) that two catalogs translate differently."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for po_path in CATALOGS:
+        for entry in polib.pofile(str(po_path)):
+            if entry.msgid_plural:
+                chinese = " | ".join(v for _k, v in sorted(entry.msgstr_plural.items()))
+            else:
+                chinese = entry.msgstr
+            if chinese.strip(" |"):
+                key = (entry.msgctxt, entry.msgid, entry.msgid_plural)
+                seen.setdefault(key, {})[_catalog_name(po_path)] = chinese
+    return [
+        f"{msgid!r}"
+        + (f" (context {context!r})" if context else "")
+        + ": "
+        + ", ".join(f"{catalog} {chinese!r}" for catalog, chinese in sorted(by_catalog.items()))
+        for (context, msgid, _plural), by_catalog in seen.items()
+        if len(set(by_catalog.values())) > 1
+    ]
+
+
+def test_no_two_catalogs_translate_the_same_message_differently():
+    """Django merges every catalog of a language into one table, the project's (LOCALE_PATHS)
+    first: a message that two catalogs translate differently reads one way everywhere. A
+    signed monthly report read "签发时间 … 期限 王秀英" because the tickets' "by" (a deadline)
+    won over the reports' "by" (the signer). Pick one Chinese for a message that means the
+    same wherever it is used; give the use sites a context (pgettext, {% trans … context %})
+    where the meanings differ."""
+    found = _disagreements()
+    assert not found, f"{len(found)} messages read differently in two catalogs: " + "; ".join(
+        found[:10]
+    )

@@ -136,7 +136,7 @@ def test_r_sup_2_the_running_month_may_be_built_to_look_at_but_is_issued_after_i
         ticket_on("2026-10-05", actor=agent())
         report = services.monthly_report_build(actor=who, month=OCT)
         report = services.monthly_report_comment(actor=who, report=report, commentary="月中预览")
-        with pytest.raises(Conflict, match="2026-10"):
+        with pytest.raises(Conflict, match="2026-10 尚未结束"):
             services.monthly_report_issue(actor=who, report=report)
     report.refresh_from_db()
     assert not report.is_issued and report.data["requests"]["received"] == 1

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.audit.models import Action
 from kefu.audit.services import audit_record, snapshot
@@ -171,7 +172,9 @@ def maintenance_record(
     check(actor, "meeting.equipment")
     if kind not in MaintenanceKind.values:
         raise ValidationFailed.on("kind", _("Choose routine upkeep or repair."))
-    description = _text(description, "description", 2000, _("Say what was done."))
+    description = _text(
+        description, "description", 2000, pgettext("maintenance", "Say what was done.")
+    )
     today = timezone.localdate()
     done_on = done_on or today
     if done_on > today:
