@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django import forms
@@ -41,7 +42,7 @@ def apply_service(form: forms.Form, call: Callable[[], object]) -> object | None
         placed = False
         for error in exc.errors:
             if error.field in form.fields:
-                form.add_error(error.field, error.message)
+                form.add_error(error.field, without_field_code(error.field, error.message))
                 placed = True
         if not placed:
             form.add_error(None, exc.message)
@@ -70,3 +71,11 @@ def date_param(value, *, first_year: int = 2000, last_year: int = 2100):
     except ValueError:
         return None
     return day if first_year <= day.year <= last_year else None
+
+
+def without_field_code(field: str, message: str) -> str:
+    """A service's message names the field it is about for API clients ("phone: …",
+    "birth_date（出生日期）：…"); on a page it stands under the field's own label, so the
+    code in front is dropped ("… 不是有效的电话号码。")."""
+    match = re.match(rf"{re.escape(field)}(?:（[^）]*）|\([^)]*\))?\s*[：:]\s*", message)
+    return message[match.end() :] if match and message[match.end() :] else message

@@ -71,7 +71,9 @@ def test_it_shows_a_bad_phone_on_the_form_without_saving(web):
         },
     )
     assert r.status_code == 200
-    assert "12" in r.content.decode() and "phone" in r.content.decode()
+    errors = re.findall(r'<p class="field-error" role="alert">(.*?)</p>', r.content.decode())
+    # Under the field's own label, without the API's field code in front ("phone：…").
+    assert any("12 不是有效的电话号码" in e and "phone" not in e for e in errors), errors
     assert not Customer.objects.exists()
 
 
