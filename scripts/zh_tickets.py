@@ -1,6 +1,11 @@
 """Chinese for the tickets app's strings in the project catalog."""
 
 ZH = {
+    # R-TIC-8: the visit recorded on the ticket page
+    "Record the visit": "登记上门",
+    "Visit done": "已上门",
+    "Visited at": "上门时间",
+    "Leave empty for now.": "留空表示现在。",
     "text": "内容",
     "Tickets": "工单",
     "record a customer contact as a ticket": "将客户来电来访记录为工单",

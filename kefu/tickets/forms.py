@@ -93,6 +93,17 @@ class ChargeForm(forms.Form):
     )
 
 
+class VisitForm(forms.Form):
+    """R-TIC-8: the agreed visit took place (when; now if left empty)."""
+
+    at = forms.DateTimeField(
+        label=_("Visited at"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Leave empty for now."),
+    )
+
+
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), min_value=0, max_digits=12, decimal_places=2

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kefu.core.forms import apply_service, date_param, int_param
 from kefu.core.pagination import CappedPaginator
@@ -32,6 +31,7 @@ from kefu.tickets.forms import (
     ResolveForm,
     SplitForm,
     TicketForm,
+    VisitForm,
 )
 from kefu.tickets.models import (
     Channel,
@@ -225,6 +225,7 @@ def _detail_context(request, ticket, **forms):
         "note_form": forms.get("note") or NoteForm(),
         "merge_form": forms.get("merge") or MergeForm(),
         "split_form": forms.get("split") or SplitForm(),
+        "visit_form": forms.get("visit") or VisitForm(),
         "links": {
             "merged_into": ticket.merged_into,
             "merged_from": list(ticket.merged_from.all()),
@@ -262,14 +263,19 @@ _ACTIONS = {
     "note": NoteForm,
     "merge": MergeForm,
     "split": SplitForm,
+    "visit": VisitForm,
 }
 
 
 @login_required
-@require_POST
 def act(request, ticket_id: int, action: str):
-    """Every action on one ticket posts here with the version the person saw (R-TIC-10)."""
+    """Every action on one ticket posts here with the version the person saw (R-TIC-10).
+
+    A refused action shows the ticket page at this address; opening the address again
+    (reload, the address bar) is a GET and leads back to the ticket."""
     ticket = get_or_404(tickets_visible(request.user), pk=ticket_id)
+    if request.method != "POST":
+        return redirect("tickets:detail", ticket_id=ticket.pk)
     version = int_param(request.POST.get("version"))
     if version is None and action != "note":
         # R-TIC-10: every change names the version the person saw.
@@ -318,6 +324,9 @@ def act(request, ticket_id: int, action: str):
         "split": lambda: services.ticket_split(
             actor=user, ticket=ticket, version=version, kind=d["kind"], title=d["title"],
             description=d["description"],
+        ),
+        "visit": lambda: services.ticket_visit_done(
+            actor=user, ticket=ticket, version=version, at=d["at"] or timezone.now()
         ),
         "state": lambda: services.ticket_transition(
             actor=user, ticket=ticket, version=version, to_state=request.POST.get("to_state", ""),

@@ -164,3 +164,48 @@ def test_a_ticket_names_a_customer_the_reader_may_not_open_without_a_link(web):
     assert tech.get(f"/customers/{ticket.customer_id}/").status_code == 403
     supervisor = web(Role.CS_SUPERVISOR)
     assert link in supervisor.get(f"/tickets/{ticket.pk}/").content.decode()
+
+
+def test_r_tic_8_the_visit_is_recorded_from_the_ticket_page_and_is_then_not_missed(web):
+    """R-TIC-8: the agreed visit is recorded on the page (it was only in the API, so every
+    appointment was flagged as missed once its time passed)."""
+    from kefu.tickets import services
+
+    agent = tf.agent()
+    soon = timezone.now() + dt.timedelta(hours=2)
+    ticket = tf.ticket(actor=agent, kind="service_request", appointment_at=soon)
+    client = web(user=agent)
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'id="visit"' in page and "登记上门" in page
+    r = client.post(f"/tickets/{ticket.pk}/visit/", {"version": ticket.version, "at": ""})
+    assert r.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.appointment_kept_at is not None
+    assert 'id="visit"' not in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    later = soon + dt.timedelta(hours=1)
+    assert services.tickets_flag_missed_appointments(now=later) == 0
+
+
+def test_r_tic_8_a_visit_in_the_future_is_refused_on_the_open_form(web):
+    agent = tf.agent()
+    ticket = tf.ticket(
+        actor=agent, kind="service_request", appointment_at=timezone.now() + dt.timedelta(hours=2)
+    )
+    ahead = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    r = web(user=agent).post(
+        f"/tickets/{ticket.pk}/visit/", {"version": ticket.version, "at": ahead}
+    )
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert '<details class="action" id="visit" open>' in page and "不能登记" in page
+    ticket.refresh_from_db()
+    assert ticket.appointment_kept_at is None
+
+
+def test_opening_an_action_address_leads_back_to_the_ticket(web):
+    """A refused action leaves its address in the address bar; opening it again (a GET)
+    goes to the ticket instead of an empty 405."""
+    agent = tf.agent()
+    ticket = tf.ticket(actor=agent)
+    r = web(user=agent).get(f"/tickets/{ticket.pk}/charge/")
+    assert r.status_code == 302 and r["Location"] == f"/tickets/{ticket.pk}/"
