@@ -4,7 +4,7 @@ ZH = {
     # R-TIC-8: the visit recorded on the ticket page
     "Record the visit": "登记上门",
     "Visit done": "已上门",
-    "Visited at": "上门时间",
+    ("ticket visit", "Visited at"): "上门时间",
     "Leave empty for now.": "留空表示现在。",
     "text": "内容",
     "Tickets": "工单",

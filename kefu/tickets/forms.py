@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.forms import DateTimeLocalInput
 from kefu.org.models import Department, User
@@ -97,7 +98,7 @@ class VisitForm(forms.Form):
     """R-TIC-8: the agreed visit took place (when; now if left empty)."""
 
     at = forms.DateTimeField(
-        label=_("Visited at"),
+        label=pgettext_lazy("ticket visit", "Visited at"),
         required=False,
         widget=DateTimeLocalInput(),
         help_text=_("Leave empty for now."),
