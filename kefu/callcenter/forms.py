@@ -79,7 +79,9 @@ class StaffingForm(forms.Form):
     patience = forms.FloatField(
         label=_("Mean patience (s), for Erlang A"), required=False, min_value=0.001
     )
-    shrinkage = forms.FloatField(label=_("Shrinkage (0–1)"), initial=0.3, min_value=0)
+    shrinkage = forms.FloatField(
+        label=_("Shrinkage (0–1)"), initial=0.3, min_value=0, max_value=0.99
+    )
     lines = forms.IntegerField(label=_("Lines (Erlang B)"), required=False, min_value=1)
 
 

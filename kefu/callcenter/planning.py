@@ -341,12 +341,13 @@ def roster_plan(
 
 def roster_xlsx(week_roster: WeekRoster) -> bytes:
     """R-CC-10: the roster sheet, one row per person, one column per day."""
+    from kefu.callcenter.stats import WEEKDAYS
     from kefu.core.sheets import xlsx_bytes
 
     templates = {t.name: t for t in week_roster.templates}
     names = week_roster.names
     header = [_("Staff"), _("Login")] + [
-        d.strftime("%m-%d %a") for d in week_roster.days()
+        f"{d:%m-%d} {WEEKDAYS[d.weekday()]()}" for d in week_roster.days()
     ] + [_("Paid hours")]  # fmt: skip
     rows = []
     for user, days in week_roster.sheet():

@@ -129,6 +129,16 @@ def test_the_roster_api_page_and_xlsx_one_row_per_person_one_column_per_day_rcc1
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 7 and len(rows[0]) == 2 + 7 + 1
+    # The day columns are headed in Chinese, Monday first ("11-30 周一" ...), not "Mon".
+    assert [str(h).split()[-1] for h in rows[0][2:9]] == [
+        "周一",
+        "周二",
+        "周三",
+        "周四",
+        "周五",
+        "周六",
+        "周日",
+    ]
     assert client.get("callcenter/roster", week="2026-W99").status_code == 400
     assert api(Role.AGENT).get("callcenter/roster", week=WEEK).status_code == 403
     page = web(Role.CS_SUPERVISOR).get("/callcenter/roster/", {"week": WEEK})
@@ -140,6 +150,13 @@ def test_the_roster_api_page_and_xlsx_one_row_per_person_one_column_per_day_rcc1
     html = planning.content.decode()
     assert planning.status_code == 200 and "应排坐席数（含缩减）" in html
     assert "agents_with_shrinkage" not in html
+    # A shrinkage of 1 or more leaves nobody on the phones: refused on the form, in Chinese.
+    refused = web(Role.CS_SUPERVISOR).get(
+        "/callcenter/planning/", {"calls": "100", "aht": "180", "interval": "30",
+                                  "target_sl": "0.8", "target_seconds": "20", "shrinkage": "1.5"}
+    )  # fmt: skip
+    html = refused.content.decode()
+    assert "0.99" in html and "must be at least 0" not in html
 
 
 def test_the_forecast_api_refuses_a_week_without_history(api):
