@@ -23,6 +23,7 @@ ZH = {
     "万户投诉量: complaints recorded ÷ customers in the archive × 10,000.": "万户投诉量：投诉工单数 ÷ 客户档案中的客户数 × 10,000。",
     "Time-limit compliance": "时限达标率",
     "Line %(n)d: “%(i)s” cannot go above %(max)s; a target of %(t)s is never met.": "第 %(n)d 行：“%(i)s”不会超过 %(max)s，目标 %(t)s 永远达不到。",
+    "This month is not over: the figures stop at the time this draft was built. Build it again after the month ends, then issue it.": "本月尚未结束：数字截至本稿生成之时。请在月末后重新生成，再签发。",
     "%(m)s is not over yet: its figures stop at today. Build the report again after the month ends, then issue it.": "%(m)s 尚未结束，数字只统计到今天。请在月末后重新生成报告，再签发。",
     "Tickets resolved within both the response and the resolution limit ÷ tickets resolved or already past a limit (an open ticket past its limit counts against; one still within its limits is not counted yet).": "响应和办结均未超时的已办结工单 ÷（已办结工单 + 已超时的未办结工单）；未办结且尚未超时的工单暂不计入。",
     "Callback completion": "回访完成率",

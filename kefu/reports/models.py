@@ -147,6 +147,13 @@ class MonthlyReport(models.Model):
         return self.month.strftime("%Y-%m")
 
     @property
+    def month_running(self) -> bool:
+        """R-SUP-2: the month is not over yet; its figures stop at the time it was built."""
+        from kefu.core.periods import this_month
+
+        return self.month >= this_month()
+
+    @property
     def is_issued(self) -> bool:
         return self.status == ReportStatus.ISSUED
 

@@ -128,7 +128,7 @@ def test_r_sup_2_issuing_needs_the_commentary_then_freezes_the_report(
     assert report.commentary == "十月接通率偏低。" and report.data["requests"]["received"] == 4
 
 
-def test_r_sup_2_the_running_month_may_be_built_to_look_at_but_is_issued_after_it_ends():
+def test_r_sup_2_the_running_month_may_be_built_to_look_at_but_is_issued_after_it_ends(web):
     """R-SUP-2: the report is made at month end. A draft of the running month shows the
     figures so far; issuing it is refused, naming the month, until the month is over."""
     who = supervisor()
@@ -138,11 +138,17 @@ def test_r_sup_2_the_running_month_may_be_built_to_look_at_but_is_issued_after_i
         report = services.monthly_report_comment(actor=who, report=report, commentary="月中预览")
         with pytest.raises(Conflict, match="2026-10 尚未结束"):
             services.monthly_report_issue(actor=who, report=report)
+        page = web(user=who).get("/reports/monthly/2026-10/").content.decode()
+        assert 'id="running-month"' in page and "本月尚未结束" in page
     report.refresh_from_db()
     assert not report.is_issued and report.data["requests"]["received"] == 1
     with time_machine.travel(at("2026-11-01"), tick=False):
         ticket_on("2026-10-28", actor=agent())
         report = services.monthly_report_build(actor=who, month=OCT)
+        assert (
+            'id="running-month"'
+            not in web(user=who).get("/reports/monthly/2026-10/").content.decode()
+        )
         report = services.monthly_report_issue(actor=who, report=report)
     assert report.is_issued and report.data["requests"]["received"] == 2
 
