@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from kefu.audit.models import AuditEntry
 from kefu.core.services import policy_set
 from kefu.errors import Conflict, PermissionDenied
 from kefu.meetings import selectors, services
@@ -72,7 +73,7 @@ def test_r_mtg_2_creates_only_the_tasks_the_needs_call_for():
     assert {"clean_before", "greeting", "cleanup", "power_off", "doors_windows"} <= set(tasks)
 
 
-def test_r_mtg_2_moves_the_open_tasks_with_a_rescheduled_meeting_but_not_those_done():
+def test_r_mtg_2_moves_the_open_tasks_with_a_rescheduled_meeting_and_reopens_the_preparation_done():
     member = booker()
     cleaner = factories.user(Role.CLEANER)
     made = booking(actor=member, start=10, end=12, audio=True)
@@ -88,7 +89,12 @@ def test_r_mtg_2_moves_the_open_tasks_with_a_rescheduled_meeting_but_not_those_d
     tasks = _tasks(made)
     assert tasks["av_test"].due_at == at(WEDNESDAY + dt.timedelta(days=1), 14)
     assert tasks["cleanup"].due_at == at(WEDNESDAY + dt.timedelta(days=1), 17, 30)
-    assert tasks["clean_before"].due_at == at(WEDNESDAY, 9, 30)  # done: history kept
+    # Cleaned for the old time: to be done again before the new one.
+    cleaning = tasks["clean_before"]
+    assert cleaning.status == TaskStatus.OPEN and cleaning.done_at is None
+    assert cleaning.due_at == at(WEDNESDAY + dt.timedelta(days=1), 14, 30)
+    done = AuditEntry.objects.filter(target_type="meetings.meetingtask", target_id=str(cleaning.pk))
+    assert done.exists()  # the cleaning for the old time stays in the audit trail
 
 
 def test_r_mtg_2_cancels_the_open_tasks_of_a_cancelled_meeting_and_tells_the_staff():

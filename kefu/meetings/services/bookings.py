@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from kefu.meetings.models import (
     BookingStatus,
     Duty,
     MeetingTask,
+    Phase,
     Room,
     TaskStatus,
 )
@@ -195,14 +197,23 @@ def _plan_tasks(booking: Booking) -> list[MeetingTask]:
 
 
 def _move_tasks(booking: Booking) -> int:
-    """A rescheduled meeting moves its open tasks with it (R-MTG-2)."""
+    """A rescheduled meeting moves its open tasks with it (R-MTG-2). A preparation already
+    done for the old time or room (the equipment tested, the room cleaned, the tea made) is
+    to be done again for the new one: it is reopened (its completion stays in the audit
+    trail)."""
     leads = leads_for(booking)
     specs = {s.kind: s for s in plan.TASKS}
     moved = []
-    for task in booking.tasks.filter(status=TaskStatus.OPEN):
+    tasks = booking.tasks.filter(
+        Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.DONE, phase=Phase.BEFORE)
+    )
+    for task in tasks:
         task.due_at = plan.due_at(specs[task.kind], booking.starts_at, booking.ends_at, leads)
+        if task.status == TaskStatus.DONE:
+            task.status, task.done_at, task.done_by = TaskStatus.OPEN, None, None
+            task.note = str(_("to do again: the meeting was moved"))
         moved.append(task)
-    MeetingTask.objects.bulk_update(moved, ["due_at"])
+    MeetingTask.objects.bulk_update(moved, ["due_at", "status", "done_at", "done_by", "note"])
     return len(moved)
 
 
