@@ -240,7 +240,7 @@ def call_stats(
     index = _fcr_index(since, until, s.fcr_days)
     fields = (
         "enter_at", "answer_at", "end_at", "wait_seconds", "talk_seconds", "disposition",
-        "abandoned", "caller", "agent_id", "agent__username", "agent__full_name",
+        "abandoned", "caller", "agent_id", "agent__username", "agent__full_name", "agent_label",
         "hotline_id", "hotline__name", "queue_id", "queue__name", "queue__display_name",
     )  # fmt: skip
     selected = calls.filter(offered_calls(), enter_at__gte=since, enter_at__lt=until)
@@ -275,6 +275,10 @@ def _group_key(group: str, call: dict, local: dt.datetime, interval: int) -> tup
         # R-CC-5: the queue's display name, else the PBX's name for it.
         label = call["queue__display_name"] or call["queue__name"] or _("(no queue)")
         return f"{call['queue_id'] or 0:08d}", label
+    if call["agent_id"] is None and call["agent_label"]:
+        # An agent the telephone system names but Kefu has no staff member for (an imported
+        # history): a row of their own under the PBX's name, not among the unanswered calls.
+        return f"~{call['agent_label']}", call["agent_label"]
     name = call["agent__full_name"] or call["agent__username"] or _("(no agent)")
     return f"{call['agent_id'] or 0:08d}", name
 

@@ -85,6 +85,17 @@ def test_it_groups_by_interval_day_and_agent_and_flags_days_under_target_rcc9():
     assert {r.label: r.answered for r in by_agent.rows}["周小燕"] == 4
 
 
+def test_an_agent_the_pbx_names_but_kefu_does_not_know_gets_a_row_of_their_own_rcc5():
+    """R-CC-5: calls answered by an agent of an imported history (no staff member behind the
+    PBX's name) are counted under that name, not among the calls no agent took."""
+    call(enter_at=at("2026-03-02", "09:00"), agent=None, agent_label="Paty Marin")
+    call(enter_at=at("2026-03-02", "09:10"), agent=None, agent_label="Paty Marin")
+    call(enter_at=at("2026-03-02", "09:20"), answered=False, wait=30, agent=None)
+    rows = {r.label: (r.offered, r.answered) for r in report(group="agent").rows}
+    assert rows["Paty Marin"] == (2, 2)
+    assert rows["（无坐席）"] == (1, 0)
+
+
 def test_the_stats_page_highlights_a_day_under_90_percent_and_exports_xlsx_rcc9(web):
     call(enter_at=at("2026-03-02", "09:00"))
     call(enter_at=at("2026-03-02", "09:05"), answered=False, wait=30)
