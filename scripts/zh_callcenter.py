@@ -5,6 +5,28 @@ scripts/zh_callcenter.py
 """
 
 ZH = {
+    # R-CC-2: why a line of a call file was refused (kefu/callcenter/import_reasons.py)
+    "not valid CSV: %(detail)s": "不是有效的 CSV：%(detail)s",
+    "unclosed quote at end of file": "文件末尾的引号没有闭合",
+    "unclosed quote": "引号没有闭合",
+    "expected 18 or 21 columns (Master.csv), found %(n)s": "应为 18 或 21 列（Master.csv），这一行有 %(n)s 列",
+    "billsec %(billsec)s is greater than duration %(duration)s": "通话时长 billsec %(billsec)s 大于总时长 duration %(duration)s",
+    "unknown disposition %(value)s": "未知的呼叫结果 %(value)s",
+    "key (the call id) is empty": "key（通话编号）为空",
+    "%(what)s %(value)s is not in the mapping; add it under [values]": "%(what)s 的取值 %(value)s 在映射中没有对应；请在 [values] 下添加",
+    "end_at is before enter_at": "结束时间 end_at 早于进线时间 enter_at",
+    "only %(n)s columns; %(name)s is in column %(i)s": "只有 %(n)s 列；%(name)s 在第 %(i)s 列",
+    "time %(value)s is not a Unix time": "时间 %(value)s 不是 Unix 时间戳",
+    "wrong field count: %(n)s (at least 5: time|callid|queue|agent|event)": "字段数不对：%(n)s 个（至少 5 个：time|callid|queue|agent|event）",
+    "%(event)s needs at least %(min)s data fields, found %(n)s": "%(event)s 至少需要 %(min)s 个数据字段，这一行有 %(n)s 个",
+    "%(event)s: %(name)s %(value)s is not a whole number": "%(event)s：%(name)s 的值 %(value)s 不是整数",
+    "%(name)s %(value)s is not a whole number": "%(name)s 的值 %(value)s 不是整数",
+    "%(name)s %(value)s is not a number of seconds": "%(name)s 的值 %(value)s 不是秒数",
+    "%(name)s %(value)s is not a time like %(example)s": "%(name)s 的值 %(value)s 不是 %(example)s 这样的时间",
+    "%(name)s %(value)s does not match the time format %(format)s": "%(name)s 的值 %(value)s 不符合时间格式 %(format)s",
+    "%(name)s %(value)s is negative": "%(name)s 的值 %(value)s 是负数",
+    "%(name)s is empty": "%(name)s 为空",
+    "No call could be read from this file: every line was refused (see below). Check the file and the format chosen.": "这个文件没有读出任何通话：每一行都被拒绝（见下表）。请检查文件和所选的格式。",
     "Call centre": "呼叫中心",
     "File": "文件",
     "Format": "格式",

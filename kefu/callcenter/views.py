@@ -27,6 +27,7 @@ from kefu.callcenter.forms import (
     QueueNameForm,
     StaffingForm,
 )
+from kefu.callcenter.import_reasons import reason_text
 from kefu.callcenter.models import (
     AgentExtension,
     CallRecord,
@@ -268,7 +269,19 @@ def import_job(request, job_id: int):
     job = get_or_404(ImportJob, pk=job_id)
     running = job.status in {ImportStatus.PENDING, ImportStatus.RUNNING}
     template = "callcenter/_import_job.html" if request.htmx else "callcenter/import_job.html"
-    return render(request, template, {"title": _("Call import"), "job": job, "running": running})
+    bad = [{"line": b["line"], "reason": reason_text(b["reason"])} for b in job.bad_lines[:500]]
+    return render(
+        request,
+        template,
+        {
+            "title": _("Call import"),
+            "job": job,
+            "running": running,
+            "bad_lines": bad,
+            "message": reason_text(job.message or ""),
+            "nothing_read": job.status == ImportStatus.DONE and not job.calls_found and bad,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------- staffing, roster

@@ -141,9 +141,51 @@ def test_the_upload_page_imports_and_shows_bad_lines_rcc2(web, django_capture_on
     response = client.get(response["Location"])
     assert response.status_code == 200
     text = response.content.decode()
-    assert "billsec 7 is greater than duration 5" in text
+    # The reason in Chinese on the page (the command line keeps the reader's English).
+    assert "通话时长 billsec 7 大于总时长 duration 5" in text
+    assert "is greater than" not in text and 'id="nothing-read"' not in text
     assert CallRecord.objects.count() == 1
     assert web(Role.AGENT).get("/callcenter/import/").status_code == 403
+
+
+def test_the_upload_page_says_when_no_line_of_a_file_could_be_read_rcc2(
+    web, django_capture_on_commit_callbacks
+):
+    """A file of which every line was refused (a CEL file sent as CDR) is not shown as a
+    plain success: the page says nothing was read, and why each line was refused."""
+    client = web(Role.CS_SUPERVISOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/callcenter/import/",
+            {"file": SimpleUploadedFile("x.csv", b"a,b,c\n1,2,3\n"),
+             "format": "asterisk-cdr", "mapping": ""},
+        )  # fmt: skip
+    text = client.get(response["Location"]).content.decode()
+    assert 'id="nothing-read"' in text
+    assert "应为 18 或 21 列（Master.csv），这一行有 3 列" in text
+    assert not CallRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "chinese"),
+    [
+        ("unclosed quote at end of file", "文件末尾的引号没有闭合"),
+        ("not valid CSV: unclosed quote", "不是有效的 CSV：引号没有闭合"),
+        ("wrong field count: 1 (at least 5: time|callid|queue|agent|event)", "字段数不对：1 个"),
+        ("enter_at 'not-a-time' does not match %Y-%m-%d %H:%M:%S", "不符合时间格式 %Y-%m-%d"),
+        ("talk_seconds 'abc' is not a number of seconds", "talk_seconds 的值 'abc' 不是秒数"),
+        ("CONNECT: holdtime 'x' is not a whole number", "CONNECT：holdtime 的值 'x' 不是整数"),
+        ("uniqueid is empty", "uniqueid 为空"),
+        ("something no reader writes", "something no reader writes"),
+    ],
+)
+def test_a_reason_a_reader_writes_reads_in_chinese_on_the_page(reason, chinese):
+    from django.utils import translation
+
+    from kefu.callcenter.import_reasons import reason_text
+
+    with translation.override("zh-hans"):
+        assert chinese in reason_text(reason)
 
 
 def test_the_upload_page_shows_a_bad_mapping_on_the_form(web):
