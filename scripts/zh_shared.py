@@ -1,6 +1,10 @@
 """Chinese for strings that apps placed in shared modules (navigation, permissions, policy)."""
 
 ZH = {
+    # kefu/core/templatetags/kefu.py minutes_span: a clock of days read as days and hours
+    "%(n)d d": "%(n)d 天",
+    "%(n)d h": "%(n)d 小时",
+    "%(n)d min": "%(n)d 分钟",
     "Follow-ups": "回访",
     "Overdue callbacks": "逾期回访",
     "Satisfaction surveys": "满意度调查",

@@ -230,3 +230,33 @@ def test_it_refuses_a_sanction_rule_number_beyond_its_column_on_the_page(
            "fine_yuan": "0", "deposit_percent": "0"} | {field: value}  # fmt: skip
     assert admin.post("/incidents/rules/", row).status_code == 400
     assert SanctionRule.objects.count() == count
+
+
+def test_r_inc_2_a_late_report_tells_its_delay_in_days_and_hours_not_thousands_of_minutes(web):
+    """A report three days late read "4431 分钟"; the page and the list say 3 天 1 小时 11 分钟."""
+    now = timezone.now()
+    late = incident(occurred_at=now - dt.timedelta(days=3, hours=1, minutes=11), now=now)
+    client = web(Role.DIRECTOR)
+    detail = client.get(f"/incidents/{late.pk}/").content.decode()
+    assert "发生后 3 天 1 小时 11 分钟 才上报" in detail
+    listed = client.get("/incidents/").content.decode()
+    assert "3 天 1 小时 11 分钟" in listed and "4391" not in listed
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [
+        (0, "0 分钟"),
+        (45, "45 分钟"),
+        (60, "1 小时"),
+        (1441, "1 天 1 分钟"),
+        (4391, "3 天 1 小时 11 分钟"),
+    ],
+)
+def test_minutes_read_as_days_hours_and_minutes(minutes, shown):
+    from django.utils import translation
+
+    from kefu.core.templatetags.kefu import minutes_span
+
+    with translation.override("zh-hans"):
+        assert minutes_span(minutes) == shown

@@ -37,3 +37,25 @@ def may(user, permission: str) -> bool:
     from kefu.org.permissions import allowed
 
     return allowed(user, permission)
+
+
+@register.filter
+def minutes_span(value) -> str:
+    """A number of minutes as days, hours and minutes ("3 天 1 小时 11 分钟"): a clock of
+    several days read as 4431 minutes (R-INC-2's late report)."""
+    from django.utils.translation import gettext as _
+
+    try:
+        minutes = int(value)
+    except (TypeError, ValueError):
+        return ""
+    days, rest = divmod(abs(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(_("%(n)d d") % {"n": days})
+    if hours:
+        parts.append(_("%(n)d h") % {"n": hours})
+    if mins or not parts:
+        parts.append(_("%(n)d min") % {"n": mins})
+    return ("-" if minutes < 0 else "") + " ".join(parts)
