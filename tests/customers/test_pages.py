@@ -180,6 +180,8 @@ def test_it_shows_everything_on_the_customer_page(web):
     for text in ("刘主任", "137****1111", "HT-PAGE-1", "多次恶意索赔", "HT-PAGE-1"):
         assert text in html
     assert html.count('role="alert"') >= 3  # blacklist + two early warnings
+    listed = html.split('class="card flag-card bad-card"', 1)[1].split("</div>", 1)[0]
+    assert "系统" in listed and "system" not in listed  # approved by the system, in Chinese
 
 
 def test_r_cus_8_the_page_shows_the_newest_timeline_lines_and_pages_the_older_ones(web):
