@@ -296,6 +296,16 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    # R-TIC-7: a complaint called back waits in the callback state for whoever closes it;
+    # it no longer waits for a callback, and lists must not say it does.
+    CALLED_BACK = "callback_done"
+
+    @property
+    def state_label(self) -> str:
+        if self.state == "callback" and self.callback_at is not None:
+            return str(_("callback recorded, ready to close"))
+        return self.get_state_display()
+
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES

@@ -42,6 +42,7 @@ from kefu.tickets.models import (
     HandoffStatus,
     Kind,
     Priority,
+    Ticket,
     TimeLimit,
 )
 from kefu.tickets.selectors import (
@@ -60,6 +61,11 @@ def _filter(tickets, params):
         return params.get(name) if params.get(name) in choices.values else None
 
     since, until = _date(params.get("since")), _date(params.get("until"))
+    state = params.get("state")
+    if state == Ticket.CALLED_BACK:
+        tickets = tickets.filter(state=State.CALLBACK, callback_at__isnull=False)
+    elif state == State.CALLBACK:
+        tickets = tickets.filter(state=State.CALLBACK, callback_at__isnull=True)
     return tickets_filtered(
         tickets,
         kind=choice("kind", Kind),
@@ -70,6 +76,16 @@ def _filter(tickets, params):
         since=_start(since) if since else None,
         until=_start(until + dt.timedelta(days=1)) if until else None,
     )
+
+
+def _queue_states() -> list[tuple[str, str]]:
+    """The states to filter by; waiting for a callback and called back are told apart."""
+    states = []
+    for value, label in State.choices:
+        states.append((value, label))
+        if value == State.CALLBACK:
+            states.append((Ticket.CALLED_BACK, _("callback recorded, ready to close")))
+    return states
 
 
 @login_required
@@ -89,7 +105,7 @@ def queue(request):
             "queue": queue_name,
             "queues": QUEUES,
             "kinds": Kind.choices,
-            "states": State.choices,
+            "states": _queue_states(),
             "channels": Channel.choices,
             "filters": request.GET,
             # Only who may record a contact sees the button (no link to a 403).

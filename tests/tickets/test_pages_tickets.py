@@ -209,3 +209,22 @@ def test_opening_an_action_address_leads_back_to_the_ticket(web):
     ticket = tf.ticket(actor=agent)
     r = web(user=agent).get(f"/tickets/{ticket.pk}/charge/")
     assert r.status_code == 302 and r["Location"] == f"/tickets/{ticket.pk}/"
+
+
+def test_r_tic_7_the_queue_tells_waiting_for_a_callback_from_called_back(web):
+    """A complaint called back and waiting to be closed is not listed as waiting for its
+    callback: the supervisor's 待回访 list holds only the complaints still to call."""
+    agent = tf.agent()
+    waiting = tf.ticket(actor=agent, kind="complaint", title="噪音扰民")
+    called = tf.ticket(actor=agent, kind="complaint", title="电梯异响")
+    Ticket.objects.filter(pk__in=[waiting.pk, called.pk]).update(state=State.CALLBACK)
+    Ticket.objects.filter(pk=called.pk).update(callback_at=timezone.now())
+    client = web(Role.CS_SUPERVISOR, department=agent.department)
+    to_call = client.get("/tickets/", {"queue": "all", "state": "callback"}).content.decode()
+    assert waiting.number in to_call and called.number not in to_call
+    done = client.get("/tickets/", {"queue": "all", "state": "callback_done"}).content.decode()
+    assert called.number in done and waiting.number not in done
+    assert "已回访，待关闭" in done
+    every = client.get("/tickets/", {"queue": "all"}).content.decode()
+    row = every.split(called.number, 1)[1].split("</tr>", 1)[0]
+    assert "已回访，待关闭" in row
