@@ -32,7 +32,14 @@ def _model(target_type: str):
 
 def _shown_value(field, value):
     """A recorded value as the reader knows it: a choice's label, a UTC ISO time in local
-    time; anything else as recorded."""
+    time, a person or record by its name, nothing as "—", lists and tables as text;
+    anything else as recorded."""
+    if value is None or value == "":
+        return "—"
+    if field is not None and getattr(field, "many_to_one", False) and field.related_model:
+        return _related_name(field.related_model, value)
+    if isinstance(value, list | dict):
+        return _as_text(value)
     if field is not None and getattr(field, "choices", None) and not isinstance(value, list):
         labels = {str(k): v for k, v in field.flatchoices}
         if str(value) in labels:
@@ -46,6 +53,24 @@ def _shown_value(field, value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return value
+
+
+def _related_name(model, pk) -> str:
+    """The record a recorded id points at, by its name ("郑志刚 (#12)"), or "#12" if gone."""
+    try:
+        found = model._default_manager.filter(pk=pk).first()
+    except (TypeError, ValueError):
+        found = None
+    return f"{found} (#{pk})" if found is not None else f"#{pk}"
+
+
+def _as_text(value) -> str:
+    """A recorded list or table as a person reads it, not as a program prints it."""
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{_as_text(v)}" for k, v in value.items()) or "—"
+    if isinstance(value, list):
+        return "、".join(_as_text(v) for v in value) or "—"
+    return "—" if value is None else str(value)
 
 
 def _extra(key: str, value):
@@ -71,7 +96,8 @@ def _fields(model, recorded: dict | None) -> list[tuple[str, object]]:
             except Exception:  # noqa: BLE001 - FieldDoesNotExist or a reverse relation
                 field = None
         if field is None or not hasattr(field, "verbose_name"):
-            out.append(_extra(key, value))
+            name, shown = _extra(key, value)
+            out.append((name, _as_text(shown) if isinstance(shown, list | dict) else shown))
             continue
         out.append((str(field.verbose_name), _shown_value(field, value)))
     return out

@@ -173,6 +173,28 @@ def test_the_audit_trail_names_the_record_and_its_fields_in_chinese(web):
     assert "read_at" not in _text(html)
 
 
+def test_the_audit_trail_shows_people_by_name_nothing_as_a_dash_and_lists_as_text(web):
+    """R-SEC-2: an auditor reads names, not ids ("负责人: 12"), a dash, not "None", and a
+    list as text, not as a program prints it."""
+    from kefu.audit.models import AuditEntry
+    from kefu.tickets.models import Ticket
+
+    owner = factories.user(Role.TECH_SERVICE, full_name="郑志刚")
+    AuditEntry.objects.create(
+        actor_name="someone",
+        action="update",
+        target_type="tickets.ticket",
+        target_id="1",
+        before={"owner": None, "cc_roles": ["cs_supervisor", "director"]},
+        after={"owner": owner.pk},
+    )
+    assert Ticket._meta.get_field("owner").many_to_one
+    html = _text(web(Role.AUDITOR).get("/audit/").content.decode())
+    assert f"郑志刚 (#{owner.pk})" in html
+    assert "None" not in html and "['cs_supervisor'" not in html
+    assert "cs_supervisor、director" in html
+
+
 def test_the_notifications_page_pages_a_long_list(web):
     client = web(Role.AGENT)
     Notification.objects.bulk_create(

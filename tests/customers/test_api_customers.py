@@ -127,6 +127,7 @@ def test_it_reveals_a_phone_with_a_reason_and_records_it(api):
     entry = AuditEntry.objects.get(action=Action.REVEAL)
     assert entry.reason == "客户来电核实身份"
     assert entry.actor == client.user
+    assert "电话" in entry.summary and "phone" not in entry.summary  # read by people
 
 
 def test_it_answers_400_403_404_for_bad_reveals(api):

@@ -40,7 +40,13 @@ def customer_reveal_field(
     if len(reason) < 2:
         raise ValidationFailed.on("reason", _("reason: say why you need to see this."))
     value = getattr(contact if contact is not None else customer, field)
-    what = f"contact {contact.pk} {field}" if contact is not None else field
+    # The field by its name for people ("电话"), as the audit trail is read by people.
+    label = str((Contact if contact is not None else Customer)._meta.get_field(field).verbose_name)
+    what = (
+        _("%(field)s of contact %(name)s") % {"field": label, "name": contact.name}
+        if contact is not None
+        else label
+    )
     audit_record(
         actor=actor,
         action=Action.REVEAL,
