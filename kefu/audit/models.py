@@ -73,7 +73,10 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+        # Local time and the action's name, as the back office shows the entry's fields.
+        at = timezone.localtime(self.at) if self.at else None
+        when = f"{at:%Y-%m-%d %H:%M}" if at else ""
+        return f"{when} {self.actor_name} {self.get_action_display()} {self.target_repr}".strip()
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -141,3 +141,19 @@ def test_it_shows_a_recorded_field_called_items_on_the_trail_page(web):
     page = web(Role.AUDITOR).get("/audit/")
     assert page.status_code == 200
     assert "审计页测试" in page.content.decode()
+
+
+def test_r_sec_2_an_entry_is_named_in_local_time_and_by_its_action_s_name():
+    """The back office heads an entry with its name: 01:50 UTC is 09:50 in Beijing, and
+    the action reads 登录, not login."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import translation
+
+    from kefu.audit.models import AuditEntry
+
+    with time_machine.travel(dt.datetime(2026, 11, 28, 1, 50, tzinfo=dt.UTC), tick=False):
+        entry = AuditEntry.objects.create(actor_name="朱宏宇", action="login", target_repr="")
+    with translation.override("zh-hans"):
+        assert str(entry) == "2026-11-28 09:50 朱宏宇 登录"
