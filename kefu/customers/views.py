@@ -182,6 +182,7 @@ def customer_detail(request, customer_id: int):
         "class_changes": class_changes,
         "grade_changes": customer.grade_changes.all()[:20],
         **_timeline_page(customer, 0),
+        **_business_of(user, customer),
         "duplicates": selectors.customer_duplicates_of(user, customer)
         if allowed(user, "customer.merge")
         else [],
@@ -203,6 +204,41 @@ def customer_detail(request, customer_id: int):
         ],  # fmt: skip
     }
     return render(request, "customers/detail.html", context)
+
+
+# R-CUS-8: the customer's tickets, calls and planned callbacks, newest first, each to whoever
+# may see them (R-SEC-3). The timeline tells what happened; these are the records themselves,
+# including calls imported from the telephone system, which leave no timeline line, and
+# callbacks still to come.
+BUSINESS_ROWS = 10
+
+
+def _business_of(user, customer) -> dict:
+    from kefu.callcenter.selectors import calls_visible
+    from kefu.followups.models import Status
+    from kefu.followups.selectors import followups_visible
+    from kefu.tickets.selectors import tickets_visible
+
+    out = {"tickets": None, "calls": None, "callbacks": None}
+    if allowed(user, "ticket.view"):
+        out["tickets"] = list(
+            tickets_visible(user)
+            .filter(customer=customer)
+            .order_by("-created_at", "-pk")[:BUSINESS_ROWS]
+        )
+    if allowed(user, "callcenter.view"):
+        out["calls"] = list(
+            calls_visible(user)
+            .filter(customer=customer)
+            .order_by("-enter_at", "-pk")[:BUSINESS_ROWS]
+        )
+    if allowed(user, "followup.view"):
+        out["callbacks"] = list(
+            followups_visible(user)
+            .filter(customer=customer, status=Status.PLANNED)
+            .order_by("due_on", "pk")[:BUSINESS_ROWS]
+        )
+    return out
 
 
 # R-CUS-8: the customer page shows the newest lines of the timeline; older ones come a page at

@@ -370,3 +370,29 @@ def test_r_cus_8_a_customer_with_no_history_shows_none_and_no_warning(web):
     assert 'role="alert"' not in text
     assert "林静" in text
     assert "从未列入黑名单。" in text
+
+
+def test_r_cus_8_the_customer_page_lists_the_customer_s_tickets_calls_and_planned_callbacks(web):
+    """R-CUS-8: everything about the customer on one page: their tickets, their calls (an
+    imported call leaves no timeline line) and the callbacks still to come."""
+    from tests.callcenter.factories import at, call
+    from tests.reports.factories import followup
+    from tests.tickets import factories as tf
+
+    agent = tf.agent()
+    customer = cf.customer(department=agent.department, name="余宇健")
+    ticket = tf.ticket(actor=agent, customer=customer, kind="fault", title="水管漏水")
+    call(enter_at=at("2026-03-02", "09:00"), customer=customer, agent=None, agent_label="Paty")
+    planned = followup(department=agent.department, customer=customer, due_on=dt.date(2026, 12, 7))
+    followup(
+        department=agent.department, customer=customer, due_on=dt.date(2026, 10, 7), status="done"
+    )
+    supervisor = web(Role.CS_SUPERVISOR, department=agent.department)
+    page = supervisor.get(f"/customers/{customer.pk}/").content.decode()
+    tickets = page.split('id="customer-tickets"', 1)[1].split("</section>", 1)[0]
+    assert ticket.number in tickets and "水管漏水" in tickets
+    calls = page.split('id="customer-calls"', 1)[1].split("</section>", 1)[0]
+    assert "2026-03-02 09:00" in calls and "Paty" in calls
+    callbacks = page.split('id="customer-callbacks"', 1)[1].split("</section>", 1)[0]
+    assert f"/followups/{planned.pk}/" in callbacks and "2026-12-07" in callbacks
+    assert "2026-10-07" not in callbacks  # done: in the history, not among those to come
