@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.forms import apply_service
+from kefu.core.forms import apply_service, without_field_code
 from kefu.customers import imports, selectors, services
 from kefu.customers.forms import (
     BlacklistForm,
@@ -291,7 +291,10 @@ def customer_reveal(request, customer_id: int):
             contact=contact,
         )
     except DomainError as exc:
-        return render(request, "customers/_reveal.html", {"error": exc.message}, status=exc.status)
+        # Shown beside the field's own label: without the API's field code in front.
+        field = exc.errors[0].field if exc.errors else ""
+        error = without_field_code(field, exc.message) if field else exc.message
+        return render(request, "customers/_reveal.html", {"error": error}, status=exc.status)
     return render(request, "customers/_reveal.html", {"value": value or "—"})
 
 
