@@ -214,30 +214,72 @@ BUSINESS_ROWS = 10
 
 
 def _business_of(user, customer) -> dict:
+    from kefu.callcenter.models import Direction, Disposition
     from kefu.callcenter.selectors import calls_visible
+    from kefu.followups.models import Kind as FollowUpKind
     from kefu.followups.models import Status
     from kefu.followups.selectors import followups_visible
+    from kefu.tickets.models import Kind as TicketKind
     from kefu.tickets.selectors import tickets_visible
+    from kefu.tickets.states import State
 
+    # Only what the sections show, as plain rows: the visible querysets join every related
+    # record (a ticket's people, a call's hotline, queue, customer and ticket), which cost
+    # the page 11 ms of CPU for 30 rows; model objects for them cost 3 ms more.
     out = {"tickets": None, "calls": None, "callbacks": None}
     if allowed(user, "ticket.view"):
-        out["tickets"] = list(
+        rows = (
             tickets_visible(user)
             .filter(customer=customer)
-            .order_by("-created_at", "-pk")[:BUSINESS_ROWS]
+            .select_related(None)
+            .order_by("-created_at", "-pk")
+            .values("pk", "number", "kind", "title", "state", "callback_at", "created_at")
         )
+        called_back = _("callback recorded, ready to close")
+        out["tickets"] = [
+            {
+                **row,
+                "kind_label": TicketKind(row["kind"]).label,
+                "state_label": called_back
+                if row["state"] == State.CALLBACK and row["callback_at"]
+                else State(row["state"]).label,
+            }
+            for row in rows[:BUSINESS_ROWS]
+        ]
     if allowed(user, "callcenter.view"):
-        out["calls"] = list(
+        rows = (
             calls_visible(user)
             .filter(customer=customer)
-            .order_by("-enter_at", "-pk")[:BUSINESS_ROWS]
-        )
+            .select_related(None)
+            .order_by("-enter_at", "-pk")
+            .values("enter_at", "direction", "disposition", "agent_label", "agent__full_name",
+                    "agent__username")
+        )  # fmt: skip
+        out["calls"] = [
+            {
+                "enter_at": row["enter_at"],
+                "direction": Direction(row["direction"]).label,
+                "disposition": Disposition(row["disposition"]).label if row["disposition"] else "—",
+                "agent": row["agent__full_name"] or row["agent__username"] or row["agent_label"],
+            }
+            for row in rows[:BUSINESS_ROWS]
+        ]
     if allowed(user, "followup.view"):
-        out["callbacks"] = list(
+        rows = (
             followups_visible(user)
             .filter(customer=customer, status=Status.PLANNED)
-            .order_by("due_on", "pk")[:BUSINESS_ROWS]
+            .select_related(None)
+            .order_by("due_on", "pk")
+            .values("pk", "due_on", "kind", "owner__full_name", "owner__username")
         )
+        out["callbacks"] = [
+            {
+                **row,
+                "kind_label": FollowUpKind(row["kind"]).label,
+                "owner": row["owner__full_name"] or row["owner__username"],
+            }
+            for row in rows[:BUSINESS_ROWS]
+        ]
     return out
 
 
