@@ -155,6 +155,16 @@ def test_r_cus_1_saving_the_edit_form_as_shown_keeps_the_birth_date(web):
     assert customer.birth_date == dt.date(1953, 9, 2)
 
 
+def _claims_of_90(contract, *, actor, on: str, n: int = 3) -> None:
+    """``n`` claims of 90 paid in full: enough for both early warnings on a contract of 100."""
+    from kefu.customers import services
+
+    for _i in range(n):
+        services.claim_create(
+            actor=actor, contract=contract, claimed_on=on, amount_claimed="90", amount_paid="90"
+        )
+
+
 def test_it_shows_everything_on_the_customer_page(web):
     """R-CUS-8: contacts, contracts, warnings, blacklist state and timeline on one page."""
     customer = cf.customer(kind="organisation", name="华润物业")
@@ -163,14 +173,7 @@ def test_it_shows_everything_on_the_customer_page(web):
 
     services.contact_create(actor=SYSTEM, customer=customer, name="刘主任", phone="13700001111")
     contract = cf.contract(customer, number="HT-PAGE-1", amount="100")
-    for _i in range(3):
-        services.claim_create(
-            actor=SYSTEM,
-            contract=contract,
-            claimed_on="2026-01-05",
-            amount_claimed="90",
-            amount_paid="90",
-        )
+    _claims_of_90(contract, actor=SYSTEM, on="2026-01-05")
     services.customer_blacklist(actor=SYSTEM, customer=customer, reason="多次恶意索赔")
     html = (
         web(Role.AGENT, department=customer.department)
@@ -335,14 +338,7 @@ def test_r_cus_8_the_customer_page_names_the_people_behind_its_history(web):
     contract = services.contract_create(
         actor=approver, customer=customer, number="HT-NAMES-1", amount="100", signed_on="2026-01-02"
     )
-    for _i in range(3):
-        services.claim_create(
-            actor=approver,
-            contract=contract,
-            claimed_on="2026-02-05",
-            amount_claimed="90",
-            amount_paid="90",
-        )
+    _claims_of_90(contract, actor=approver, on="2026-02-05")
     first = services.customer_blacklist(actor=approver, customer=customer, reason="恶意索赔")
     services.customer_blacklist_lift(actor=lifter, entry=first, reason="已结清")
     services.customer_blacklist(actor=lifter, customer=customer, reason="再次恶意索赔")
