@@ -220,8 +220,8 @@ def _business_of(user, customer) -> dict:
     from kefu.followups.models import Status
     from kefu.followups.selectors import followups_visible
     from kefu.tickets.models import Kind as TicketKind
+    from kefu.tickets.models import state_label
     from kefu.tickets.selectors import tickets_visible
-    from kefu.tickets.states import State
 
     # Only what the sections show, as plain rows: the visible querysets join every related
     # record (a ticket's people, a call's hotline, queue, customer and ticket), which cost
@@ -235,14 +235,11 @@ def _business_of(user, customer) -> dict:
             .order_by("-created_at", "-pk")
             .values("pk", "number", "kind", "title", "state", "callback_at", "created_at")
         )
-        called_back = _("callback recorded, ready to close")
         out["tickets"] = [
             {
                 **row,
                 "kind_label": TicketKind(row["kind"]).label,
-                "state_label": called_back
-                if row["state"] == State.CALLBACK and row["callback_at"]
-                else State(row["state"]).label,
+                "state_label": state_label(row["state"], row["callback_at"]),
             }
             for row in rows[:BUSINESS_ROWS]
         ]

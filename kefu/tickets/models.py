@@ -302,9 +302,7 @@ class Ticket(models.Model):
 
     @property
     def state_label(self) -> str:
-        if self.state == "callback" and self.callback_at is not None:
-            return str(_("callback recorded, ready to close"))
-        return self.get_state_display()
+        return state_label(self.state, self.callback_at)
 
     @property
     def is_open(self) -> bool:
@@ -496,3 +494,16 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} ¥{self.amount}"
+
+
+CALLED_BACK_LABEL = _("callback recorded, ready to close")
+
+
+def state_label(state: str, callback_at) -> str:
+    """R-TIC-7: a ticket's state as lists show it; a complaint in the callback state that was
+    already called back reads "called back, ready to close"."""
+    from kefu.tickets.states import State
+
+    if state == State.CALLBACK and callback_at is not None:
+        return str(CALLED_BACK_LABEL)
+    return str(State(state).label)

@@ -34,6 +34,7 @@ from kefu.tickets.forms import (
     VisitForm,
 )
 from kefu.tickets.models import (
+    CALLED_BACK_LABEL,
     Channel,
     Clock,
     ComplaintCategory,
@@ -84,7 +85,7 @@ def _queue_states() -> list[tuple[str, str]]:
     for value, label in State.choices:
         states.append((value, label))
         if value == State.CALLBACK:
-            states.append((Ticket.CALLED_BACK, _("callback recorded, ready to close")))
+            states.append((Ticket.CALLED_BACK, CALLED_BACK_LABEL))
     return states
 
 
